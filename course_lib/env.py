@@ -1,0 +1,175 @@
+"""Notebook set-up: profile, seeds, plot style, versions and device, and the run's results record.
+
+Importing this module has no side effects; TensorFlow and Keras are imported only when
+``setup_notebook`` runs, after it has set the environment variables they read at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from course_lib.profiles import Config, current_profile, current_seed, select_config
+
+RESULTS_ENV_VAR = "COURSE_RESULTS_DIR"
+
+
+def in_colab() -> bool:
+    """Return True when running inside Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def setup_notebook(
+    name: str,
+    quick: Mapping[str, Any] | None = None,
+    standard: Mapping[str, Any] | None = None,
+    full: Mapping[str, Any] | None = None,
+    *,
+    deterministic: bool = True,
+    verbose: bool = True,
+) -> Config:
+    """Prepare a notebook run and return its settings for the current profile.
+
+    Reads ``COURSE_PROFILE`` (quick | standard | full, default standard) and ``COURSE_SEED``
+    (default 42); seeds Python, NumPy, TensorFlow and Keras; makes TensorFlow ops deterministic;
+    applies the course's plot style; prints versions, profile and device.
+
+    Args:
+        name: the notebook's name, e.g. ``"01_rnn_basics"``.
+        quick, standard, full: the notebook's settings per profile (same keys in each);
+            ``full`` defaults to ``standard``. Leave all out for a notebook with no settings.
+        deterministic: make TensorFlow ops deterministic (slightly slower, same result twice).
+        verbose: print the set-up summary.
+
+    Returns:
+        A ``Config``: the chosen profile's settings plus ``name``, ``profile`` and ``seed``.
+
+    Raises:
+        ValueError: for an unknown profile, a bad seed, or profiles declaring different keys.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError("name must be the notebook's name, e.g. '01_rnn_basics'.")
+    profile = current_profile()
+    seed = current_seed()
+    cfg = select_config(name, profile, seed, quick or {}, standard or {}, full)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError(
+            f"this course runs Keras on TensorFlow, but KERAS_BACKEND={keras.backend.backend()!r}; "
+            "restart the kernel with KERAS_BACKEND unset or set to 'tensorflow'."
+        )
+    keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+    from course_lib.plots import apply_style
+
+    apply_style()
+
+    if verbose:
+        gpus = tf.config.list_physical_devices("GPU")
+        device = f"GPU ({', '.join(g.name for g in gpus)})" if gpus else "CPU"
+        where = "Google Colab" if in_colab() else platform.node() or "local machine"
+        print(f"notebook   {name}")
+        print(f"profile    {profile}   (set COURSE_PROFILE to quick, standard or full)")
+        print(f"seed       {seed}")
+        print(f"device     {device} on {where}")
+        print(
+            f"versions   python {platform.python_version()}, tensorflow {tf.__version__}, "
+            f"keras {keras.__version__}, numpy {np.__version__}"
+        )
+        settings = ", ".join(f"{k}={v}" for k, v in cfg.items())
+        print(f"settings   {settings or '(none)'}")
+    return cfg
+
+
+def report_metric(
+    cfg: Config,
+    metric: str,
+    value: float,
+    *,
+    target: float | None = None,
+    higher_is_better: bool = True,
+) -> dict[str, Any]:
+    """Record a notebook's key metric for the run summary and print it.
+
+    When ``COURSE_RESULTS_DIR`` is set (``make run`` sets it), the record is written atomically to
+    ``<dir>/<notebook>.json``, which the summary table reads.
+
+    Args:
+        cfg: the notebook's config from ``setup_notebook``.
+        metric: a short name, e.g. ``"test MAE (ppm)"``.
+        value: the measured value (a finite number).
+        target: the threshold the notebook asserts, if any.
+        higher_is_better: the direction of the target.
+
+    Returns:
+        The record as a dict.
+
+    Raises:
+        ValueError: if ``value`` or ``target`` is not a finite number, or ``metric`` is empty.
+    """
+    if not isinstance(cfg, Config):
+        raise ValueError("cfg must be the Config returned by setup_notebook().")
+    if not isinstance(metric, str) or not metric.strip():
+        raise ValueError("metric must be a non-empty name, e.g. 'test accuracy'.")
+    value = _finite(value, "value")
+    met = None
+    if target is not None:
+        target = _finite(target, "target")
+        met = value >= target if higher_is_better else value <= target
+    record = {
+        "notebook": cfg.name,
+        "profile": cfg.profile,
+        "seed": cfg.seed,
+        "metric": metric,
+        "value": value,
+        "target": target,
+        "higher_is_better": higher_is_better,
+        "met": met,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    goal = "" if target is None else f" (target {'>=' if higher_is_better else '<='} {target:g})"
+    print(f"key metric  {metric} = {value:.4g}{goal}")
+    out_dir = os.environ.get(RESULTS_ENV_VAR)
+    if out_dir:
+        write_json_atomic(Path(out_dir) / f"{cfg.name}.json", record)
+    return record
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    """Write ``payload`` as JSON to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(payload, handle, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _finite(x: Any, label: str) -> float:
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{label} must be a number, got {x!r}.") from None
+    if not math.isfinite(x):
+        raise ValueError(f"{label} must be finite, got {x}.")
+    return x

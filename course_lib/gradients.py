@@ -1,0 +1,79 @@
+"""Measuring how gradients flow back through time in a recurrent layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import tensorflow as tf
+
+
+def recurrent_matrix(units: int, spectral_radius: float, seed: int = 0) -> np.ndarray:
+    """A random recurrent weight matrix with an exact spectral radius.
+
+    A random orthogonal matrix has every eigenvalue on the unit circle, so scaling it by ``r``
+    gives a matrix whose eigenvalues all have modulus ``r``: repeated products shrink (r < 1),
+    keep their size (r = 1) or grow (r > 1).
+
+    Args:
+        units: the matrix is ``(units, units)``.
+        spectral_radius: the largest eigenvalue modulus wanted (> 0).
+        seed: seed of the random rotation.
+
+    Returns:
+        float32 array of shape ``(units, units)``.
+
+    Raises:
+        ValueError: for a non-positive size or radius.
+    """
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise ValueError(f"units must be a positive integer; got {units!r}.")
+    if not spectral_radius > 0:
+        raise ValueError(f"spectral_radius must be positive; got {spectral_radius!r}.")
+    rng = np.random.default_rng(seed)
+    q, r = np.linalg.qr(rng.standard_normal((units, units)))
+    q = q * np.sign(np.diag(r))  # makes the rotation uniformly distributed
+    return (spectral_radius * q).astype(np.float32)
+
+
+def spectral_radius(matrix: np.ndarray) -> float:
+    """Largest eigenvalue modulus of a square matrix."""
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"matrix must be square; got shape {matrix.shape}.")
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndarray) -> np.ndarray:
+    """How strongly the last hidden state depends on each earlier input.
+
+    For every step ``t`` this computes the Jacobian ``d h_T / d x_t`` by backpropagation
+    through time and returns its Frobenius norm, averaged over the batch, indexed by lag
+    ``T - t`` (lag 0 is the last input).
+
+    Args:
+        last_state: a recurrent layer (``return_sequences=False``) or any callable mapping
+            ``(batch, time, features)`` to the last state ``(batch, units)``.
+        x: inputs, shape ``(batch, time, features)``.
+
+    Returns:
+        float64 array of shape ``(time,)``: entry ``k`` is the mean norm at lag ``k``.
+
+    Raises:
+        ValueError: if ``x`` is not 3-D or the callable does not return ``(batch, units)``.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 3:
+        raise ValueError(f"x must have shape (batch, time, features); got {x.shape}.")
+    xt = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        h_last = last_state(xt)
+    if len(h_last.shape) != 2 or h_last.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"last_state must return (batch, units); it returned shape {tuple(h_last.shape)}."
+        )
+    jac = tape.batch_jacobian(h_last, xt)  # (batch, units, time, features)
+    norms = tf.sqrt(tf.reduce_sum(tf.square(jac), axis=[1, 3]))  # (batch, time)
+    per_step = tf.reduce_mean(norms, axis=0).numpy().astype(np.float64)
+    return per_step[::-1].copy()  # index by lag

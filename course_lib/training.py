@@ -1,0 +1,123 @@
+"""One way to train: ``fit`` wraps ``model.fit`` with timing and returns a results record."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+
+
+@dataclass
+class FitResult:
+    """What a training run produced.
+
+    Attributes:
+        name: the model's name.
+        history: per-epoch values, e.g. ``{"loss": [...], "val_loss": [...]}``.
+        seconds: wall time of the whole fit.
+        epochs: epochs actually run (fewer than asked when early stopping fired).
+        params: the model's trainable and non-trainable weight count.
+    """
+
+    name: str
+    history: dict[str, list[float]]
+    seconds: float
+    epochs: int
+    params: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Mean wall time of one epoch."""
+        return self.seconds / max(self.epochs, 1)
+
+    def final(self, metric: str = "val_loss") -> float:
+        """The metric's value after the last epoch."""
+        return self._series(metric)[-1]
+
+    def best(self, metric: str = "val_loss", mode: str = "min") -> float:
+        """The metric's best value over the epochs (``mode`` is ``"min"`` or ``"max"``)."""
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max'; got {mode!r}.")
+        values = self._series(metric)
+        return min(values) if mode == "min" else max(values)
+
+    def _series(self, metric: str) -> list[float]:
+        if metric not in self.history:
+            raise ValueError(f"no metric {metric!r} in this run; it has {sorted(self.history)}.")
+        return self.history[metric]
+
+
+def fit(
+    model: keras.Model,
+    x: Any,
+    y: Any = None,
+    *,
+    epochs: int,
+    batch_size: int | None = None,
+    validation_data: Any = None,
+    early_stopping_patience: int | None = None,
+    verbose: int = 2,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    **kwargs: Any,
+) -> FitResult:
+    """Train a compiled model with Keras' progress output and return a ``FitResult``.
+
+    Args:
+        model: a compiled Keras model.
+        x, y: training data as for ``model.fit`` (arrays, a ``tf.data.Dataset`` or a
+            ``keras.utils.PyDataset``; ``y`` is None for the last two).
+        epochs: maximum number of epochs (>= 1).
+        batch_size: for array inputs.
+        validation_data: as for ``model.fit``.
+        early_stopping_patience: stop when ``val_loss`` has not improved for this many epochs
+            and restore the best weights (needs ``validation_data``).
+        verbose: Keras' verbosity: 1 a progress bar, 2 one line per epoch (the default, which
+            reads well in saved notebooks), 0 silent.
+        callbacks: extra Keras callbacks.
+        **kwargs: passed to ``model.fit``.
+
+    Returns:
+        A ``FitResult``.
+
+    Raises:
+        ValueError: if the model is not compiled, ``epochs`` is not a positive integer, or early
+            stopping is asked for without validation data.
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model; got {type(model).__name__}.")
+    if not model.compiled:
+        raise ValueError(f"model {model.name!r} is not compiled; call model.compile(...) first.")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer; got {epochs!r}.")
+    callbacks = list(callbacks or [])
+    if early_stopping_patience is not None:
+        if validation_data is None:
+            raise ValueError("early_stopping_patience needs validation_data to watch val_loss.")
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=early_stopping_patience, restore_best_weights=True
+            )
+        )
+    start = time.perf_counter()
+    history = model.fit(
+        x,
+        y,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=validation_data,
+        verbose=verbose,
+        callbacks=callbacks,
+        **kwargs,
+    )
+    seconds = time.perf_counter() - start
+    values = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    epochs_run = len(next(iter(values.values()), []))
+    if verbose:
+        print(
+            f"{model.name}: {epochs_run} epochs in {seconds:.1f} s "
+            f"({seconds / max(epochs_run, 1):.2f} s/epoch), {model.count_params():,} weights"
+        )
+    return FitResult(model.name, values, seconds, epochs_run, int(model.count_params()))

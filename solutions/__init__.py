@@ -1,0 +1,1 @@
+"""Reference solutions of the notebooks' exercises, one module per notebook; the tests run them."""

@@ -1,0 +1,59 @@
+import keras
+import numpy as np
+import pytest
+
+from course_lib.training import FitResult, fit
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    return x, (x @ np.array([[1.0], [-2.0], [0.5]])).astype("float32")
+
+
+def _model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, name="out")], name="lin")
+    model.compile(keras.optimizers.Adam(0.1), "mse")
+    return model
+
+
+def test_fit_returns_a_record(capsys):
+    x, y = _data()
+    result = fit(_model(), x, y, epochs=5, batch_size=16, validation_data=(x, y))
+    assert isinstance(result, FitResult)
+    assert result.epochs == 5 and len(result.history["loss"]) == 5
+    assert result.final("loss") < result.history["loss"][0]
+    assert result.best("val_loss") <= result.final("val_loss")
+    assert result.params == 4 and result.seconds > 0
+    assert result.seconds_per_epoch == pytest.approx(result.seconds / 5)
+    assert "lin: 5 epochs" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no metric"):
+        result.final("accuracy")
+
+
+def test_early_stopping_stops():
+    x, y = _data()
+    result = fit(
+        _model(),
+        x,
+        y,
+        epochs=200,
+        validation_data=(x, y + 100.0),
+        early_stopping_patience=2,
+        verbose=0,
+    )
+    assert result.epochs < 200
+
+
+def test_fit_rejects_bad_calls():
+    x, y = _data()
+    raw = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="not compiled"):
+        fit(raw, x, y, epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        fit(_model(), x, y, epochs=0)
+    with pytest.raises(ValueError, match="validation_data"):
+        fit(_model(), x, y, epochs=1, early_stopping_patience=1)
+    with pytest.raises(ValueError, match="keras.Model"):
+        fit("model", x, y, epochs=1)
