@@ -47,36 +47,51 @@ def generate_text(
     length: int,
     temperature: float = 0.7,
     seed: int = 0,
-    context: int = 100,
 ) -> str:
     """Extend ``prompt`` one character at a time with a character language model.
 
-    At each step the model reads the last ``context`` characters, and the next character is
-    sampled from its scores for the last position.
+    The model's recurrent cell is stepped by hand: the prompt is read once to build up the
+    hidden state, then each sampled character is fed back in while the state is carried along.
+    Every step therefore costs one cell update, however long the text so far, and the model
+    conditions on the whole history, not on a fixed window.
 
     Args:
-        model: maps ids ``(batch, time)`` to logits ``(batch, time, vocab)``.
-        vocab: a ``data.text.CharVocabulary``.
+        model: a model from ``models.build_char_language_model`` (layers named ``embedding``,
+            ``rnn`` and ``logits``; any cell type).
+        vocab: the ``data.text.CharVocabulary`` the model was trained with.
         prompt: the starting text (at least one character).
-        length: how many characters to add.
+        length: how many characters to add (>= 0).
         temperature: sampling temperature (0 is greedy).
         seed: seed of the sampling generator.
-        context: how many previous characters the model sees at each step.
 
     Returns:
         The prompt followed by ``length`` generated characters.
 
     Raises:
-        ValueError: for an empty prompt or non-positive length or context.
+        ValueError: for an empty prompt, a negative length, or a model without those layers.
     """
     if not prompt:
         raise ValueError("prompt must contain at least one character.")
-    if length < 0 or context < 1:
-        raise ValueError(f"length must be >= 0 and context >= 1; got {length}, {context}.")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise ValueError(f"length must be a non-negative integer; got {length!r}.")
+    try:
+        embedding = model.get_layer("embedding")
+        cell = model.get_layer("rnn").cell
+        head = model.get_layer("logits")
+    except (ValueError, AttributeError):
+        raise ValueError(
+            "model must have layers named 'embedding', 'rnn' and 'logits', as "
+            "models.build_char_language_model builds them."
+        ) from None
     rng = np.random.default_rng(seed)
-    ids = list(vocab.encode(prompt))
-    for _ in range(length):
-        window = np.asarray(ids[-context:], dtype=np.int32)[None, :]
-        logits = np.asarray(model(window, training=False))[:, -1, :]
-        ids.append(int(sample_from_logits(logits, temperature, rng)[0]))
-    return prompt + vocab.decode(ids[len(prompt) :])
+    states = cell.get_initial_state(batch_size=1)
+    ids = [int(i) for i in vocab.encode(prompt)]
+    generated: list[int] = []
+    next_id = ids[0]
+    for step in range(len(ids) - 1 + length):
+        next_id = ids[step] if step < len(ids) else generated[-1]
+        out, states = cell(embedding(np.array([next_id], dtype=np.int32)), states)
+        if step >= len(ids) - 1:
+            logits = np.asarray(head(out))
+            generated.append(int(sample_from_logits(logits, temperature, rng)[0]))
+    return prompt + vocab.decode(generated)

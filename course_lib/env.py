@@ -61,7 +61,9 @@ def setup_notebook(
     seed = current_seed()
     cfg = select_config(name, profile, seed, quick or {}, standard or {}, full)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's C++ start-up chatter
+    # TensorFlow's C++ and Python loggers print start-up and tracing chatter that buries what a
+    # learner needs to see; errors still raise. Set TF_CPP_MIN_LOG_LEVEL yourself to see it.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
     import numpy as np
@@ -72,6 +74,7 @@ def setup_notebook(
             f"this course runs Keras on TensorFlow, but KERAS_BACKEND={keras.backend.backend()!r}; "
             "restart the kernel with KERAS_BACKEND unset or set to 'tensorflow'."
         )
+    tf.get_logger().setLevel("ERROR")
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
     if deterministic:
         tf.config.experimental.enable_op_determinism()

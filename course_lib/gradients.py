@@ -66,14 +66,19 @@ def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndar
     if x.ndim != 3:
         raise ValueError(f"x must have shape (batch, time, features); got {x.shape}.")
     xt = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=True) as tape:
         tape.watch(xt)
         h_last = last_state(xt)
-    if len(h_last.shape) != 2 or h_last.shape[0] != x.shape[0]:
-        raise ValueError(
-            f"last_state must return (batch, units); it returned shape {tuple(h_last.shape)}."
-        )
-    jac = tape.batch_jacobian(h_last, xt)  # (batch, units, time, features)
-    norms = tf.sqrt(tf.reduce_sum(tf.square(jac), axis=[1, 3]))  # (batch, time)
+        if len(h_last.shape) != 2 or h_last.shape[0] != x.shape[0]:
+            raise ValueError(
+                f"last_state must return (batch, units); it returned shape {tuple(h_last.shape)}."
+            )
+        # one output unit at a time; summed over the batch, since sequence b only affects row b
+        per_unit = [tf.reduce_sum(h_last[:, u]) for u in range(h_last.shape[1])]
+    squared = tf.zeros_like(xt)
+    for output in per_unit:  # one backward pass per unit: row u of every Jacobian
+        squared += tf.square(tape.gradient(output, xt))
+    del tape
+    norms = tf.sqrt(tf.reduce_sum(squared, axis=-1))  # (batch, time): Frobenius norm per step
     per_step = tf.reduce_mean(norms, axis=0).numpy().astype(np.float64)
     return per_step[::-1].copy()  # index by lag

@@ -186,8 +186,8 @@ def plot_gradient_norms(
     ax = _axes(ax)
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=np.float64)
-        # zeros (underflow) cannot be drawn on a log axis: show them at the float32 floor
-        ax.plot(np.arange(len(norms)), np.maximum(norms, 1e-38), label=label)
+        # a norm that underflowed to exactly 0 cannot sit on a log axis: the line stops there
+        ax.plot(np.arange(len(norms)), np.where(norms > 0, norms, np.nan), label=label)
     ax.set_yscale("log")
     ax.set_xlabel("lag $T - t$ (steps back from the last input)")
     ax.set_ylabel(r"$\|\partial h_T / \partial x_t\|$")

@@ -1,6 +1,8 @@
+import keras
 import numpy as np
 import pytest
 
+from course_lib import models
 from course_lib.data.text import CharVocabulary
 from course_lib.decoding import generate_text, sample_from_logits
 
@@ -18,24 +20,32 @@ def test_sampling_follows_softmax_and_greedy():
         sample_from_logits(logits[0], 1.0, rng)
 
 
-class _Echo:
-    """A fake model that always predicts the character after the last one (cyclically)."""
+@pytest.mark.parametrize("cell", ["simple_rnn", "lstm", "gru"])
+def test_greedy_generation_matches_running_the_whole_model(cell):
+    keras.utils.set_random_seed(0)
+    vocab = CharVocabulary("abcdefgh ")
+    model = models.build_char_language_model(len(vocab), units=16, embedding_dim=4, cell=cell)
+    text = generate_text(model, vocab, "abc", length=12, temperature=0.0)
+    ids = list(vocab.encode("abc"))
+    for _ in range(12):  # the slow way: rerun the model on everything so far
+        ids.append(int(np.asarray(model(np.array([ids], dtype="int32")))[0, -1].argmax()))
+    assert text == vocab.decode(ids)
 
-    def __init__(self, vocab_size):
-        self.n = vocab_size
 
-    def __call__(self, ids, training=False):
-        logits = np.full(ids.shape + (self.n,), -50.0)
-        nxt = (ids % (self.n - 1)) + 1
-        np.put_along_axis(logits, nxt[..., None], 50.0, axis=-1)
-        return logits
-
-
-def test_generate_text_extends_the_prompt_deterministically():
+def test_sampled_generation_is_seeded():
     vocab = CharVocabulary("abc")
-    text = generate_text(_Echo(len(vocab)), vocab, "a", length=4, temperature=0.0)
-    assert text == "abcab"
-    a = generate_text(_Echo(len(vocab)), vocab, "ab", 5, temperature=1.0, seed=3)
-    assert a == generate_text(_Echo(len(vocab)), vocab, "ab", 5, temperature=1.0, seed=3)
+    model = models.build_char_language_model(len(vocab), units=4, embedding_dim=2)
+    a = generate_text(model, vocab, "ab", 30, temperature=1.0, seed=3)
+    assert len(a) == 32 and a == generate_text(model, vocab, "ab", 30, temperature=1.0, seed=3)
+
+
+def test_generate_text_bad_arguments():
+    vocab = CharVocabulary("abc")
+    model = models.build_char_language_model(len(vocab), units=4, embedding_dim=2)
     with pytest.raises(ValueError, match="prompt"):
-        generate_text(_Echo(4), vocab, "", 3)
+        generate_text(model, vocab, "", 3)
+    with pytest.raises(ValueError, match="length"):
+        generate_text(model, vocab, "a", -1)
+    other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")])
+    with pytest.raises(ValueError, match="embedding"):
+        generate_text(other, vocab, "a", 3)
