@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import keras
@@ -26,7 +26,6 @@ class FitResult:
     seconds: float
     epochs: int
     params: int
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def seconds_per_epoch(self) -> float:
