@@ -8,6 +8,7 @@ called on a float array ``(batch, time, features)``, returns every hidden state
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -161,14 +162,157 @@ class SimpleRNNScratch:
     def _initial_state(self, initial_state: np.ndarray | None, batch: int) -> np.ndarray:
         if initial_state is None:
             return np.zeros((batch, self.units))
-        h0 = np.asarray(initial_state, dtype=np.float64)
-        if h0.shape != (batch, self.units):
-            raise ValueError(
-                f"initial_state must have shape (batch, units) = ({batch}, {self.units}); "
-                f"got {h0.shape}."
-            )
-        return h0
+        return _state(initial_state, batch, self.units)
 
     def count_params(self) -> int:
         """Number of weights as Keras counts them: ``units * (features + units + 1)``."""
         return self.kernel.size + self.recurrent_kernel.size + (self.units if self.use_bias else 0)
+
+
+@dataclass(frozen=True)
+class LSTMTrace:
+    """Every intermediate value of an LSTM run, each of shape ``(batch, time, units)``.
+
+    Attributes:
+        i: input gate, how much of the candidate is written.
+        f: forget gate, how much of the old cell state is kept.
+        g: candidate cell values (tanh).
+        o: output gate, how much of the cell is shown as the hidden state.
+        c: cell state after each step.
+        h: hidden state after each step (what the layer outputs).
+    """
+
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+    c: np.ndarray
+    h: np.ndarray
+
+
+class LSTMScratch:
+    """The LSTM cell, one step at a time, in Keras' weight layout and gate order (i, f, g, o).
+
+    At each step, with ``z = x_t W + h_{t-1} U + b`` split into four blocks of ``units``::
+
+        i = sigmoid(z_i)   f = sigmoid(z_f)   g = tanh(z_g)   o = sigmoid(z_o)
+        c_t = f * c_{t-1} + i * g            h_t = o * tanh(c_t)
+
+    Args:
+        kernel: input weights, shape ``(features, 4 * units)``.
+        recurrent_kernel: recurrent weights, shape ``(units, 4 * units)``.
+        bias: shape ``(4 * units,)``; zeros when None.
+    """
+
+    def __init__(
+        self, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray | None = None
+    ):
+        kernel = np.asarray(kernel, dtype=np.float64)
+        recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
+        if kernel.ndim != 2 or kernel.shape[1] % 4:
+            raise ValueError(f"kernel must have shape (features, 4 * units); got {kernel.shape}.")
+        units = kernel.shape[1] // 4
+        if recurrent_kernel.shape != (units, 4 * units):
+            raise ValueError(
+                f"recurrent_kernel must have shape ({units}, {4 * units}) to match the kernel; "
+                f"got {recurrent_kernel.shape}."
+            )
+        self.use_bias = bias is not None
+        bias = np.zeros(4 * units) if bias is None else np.asarray(bias, dtype=np.float64)
+        if bias.shape != (4 * units,):
+            raise ValueError(f"bias must have shape ({4 * units},); got {bias.shape}.")
+        self.kernel, self.recurrent_kernel, self.bias = kernel, recurrent_kernel, bias
+
+    @property
+    def units(self) -> int:
+        """Number of hidden units (the size of h and of c)."""
+        return self.kernel.shape[1] // 4
+
+    @property
+    def features(self) -> int:
+        """Number of input features per time step."""
+        return self.kernel.shape[0]
+
+    @classmethod
+    def from_keras(cls, layer: object) -> LSTMScratch:
+        """Copy the weights of a built ``keras.layers.LSTM`` with the default activations.
+
+        Raises:
+            ValueError: if ``layer`` is not a built LSTM, or uses activations other than tanh
+                and sigmoid (this class implements the standard cell only).
+        """
+        layer = _built_layer(layer, "LSTM")
+        cell = layer.cell
+        acts = (
+            _keras_activation_name(cell.activation),
+            _keras_activation_name(cell.recurrent_activation),
+        )
+        if acts != ("tanh", "sigmoid"):
+            raise ValueError(
+                f"LSTMScratch implements activation='tanh', recurrent_activation='sigmoid'; "
+                f"the layer uses {acts}."
+            )
+        bias = np.asarray(cell.bias) if cell.use_bias else None
+        return cls(np.asarray(cell.kernel), np.asarray(cell.recurrent_kernel), bias)
+
+    def step(
+        self, x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
+        """One time step. Returns ``(i, f, g, o, c, h)``, each ``(batch, units)``."""
+        sigmoid = _ACTIVATIONS["sigmoid"]
+        z = x_t @ self.kernel + h_prev @ self.recurrent_kernel + self.bias
+        z_i, z_f, z_g, z_o = np.split(z, 4, axis=-1)
+        i, f, g, o = sigmoid(z_i), sigmoid(z_f), np.tanh(z_g), sigmoid(z_o)
+        c = f * c_prev + i * g  # the additive update: old memory kept, new memory added
+        h = o * np.tanh(c)
+        return i, f, g, o, c, h
+
+    def trace(
+        self, x: np.ndarray, initial_state: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> LSTMTrace:
+        """Run over a batch of sequences and keep every gate, cell and hidden state.
+
+        Args:
+            x: inputs, shape ``(batch, time, features)``.
+            initial_state: ``(h_0, c_0)``, each ``(batch, units)``; zeros when None.
+
+        Returns:
+            An ``LSTMTrace`` whose arrays are ``(batch, time, units)``.
+        """
+        x = _check_sequence_input(x, self.features, type(self).__name__)
+        batch, steps, _ = x.shape
+        if initial_state is None:
+            h, c = np.zeros((batch, self.units)), np.zeros((batch, self.units))
+        else:
+            if len(initial_state) != 2:
+                raise ValueError("initial_state must be a pair (h_0, c_0).")
+            h, c = (_state(s, batch, self.units) for s in initial_state)
+        out = {k: np.empty((batch, steps, self.units)) for k in "ifgoch"}
+        for t in range(steps):
+            values = self.step(x[:, t], h, c)
+            for key, value in zip("ifgoch", values):
+                out[key][:, t] = value
+            c, h = values[4], values[5]
+        return LSTMTrace(**out)
+
+    def __call__(
+        self, x: np.ndarray, initial_state: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Inputs ``(batch, time, features)`` -> every hidden state ``(batch, time, units)``."""
+        return self.trace(x, initial_state).h
+
+    def count_params(self) -> int:
+        """Number of weights as Keras counts them: ``4 * units * (features + units + 1)``."""
+        return (
+            self.kernel.size + self.recurrent_kernel.size + (4 * self.units if self.use_bias else 0)
+        )
+
+
+def _state(value: np.ndarray, batch: int, units: int) -> np.ndarray:
+    value = np.asarray(value, dtype=np.float64)
+    if value.shape != (batch, units):
+        raise ValueError(
+            f"each initial state must have shape (batch, units) = ({batch}, {units}); "
+            f"got {value.shape}."
+        )
+    return value

@@ -82,3 +82,31 @@ def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndar
     norms = tf.sqrt(tf.reduce_sum(squared, axis=-1))  # (batch, time): Frobenius norm per step
     per_step = tf.reduce_mean(norms, axis=0).numpy().astype(np.float64)
     return per_step[::-1].copy()  # index by lag
+
+
+def lstm_cell_state(layer) -> Callable[[tf.Tensor], tf.Tensor]:
+    """A callable that maps inputs to the last *cell* state ``c_T`` of an LSTM layer.
+
+    Keras LSTM layers usually return only hidden states. This builds a twin layer with
+    ``return_state=True`` and the same weights, so ``bptt_gradient_norms`` can measure how
+    gradients travel through the cell state.
+
+    Args:
+        layer: a built ``keras.layers.LSTM``.
+
+    Returns:
+        A function ``(batch, time, features) -> (batch, units)``.
+
+    Raises:
+        ValueError: if ``layer`` is not a built LSTM.
+    """
+    import keras
+
+    if not isinstance(layer, keras.layers.LSTM) or not layer.built:
+        raise ValueError(f"layer must be a built keras.layers.LSTM; got {layer!r}.")
+    twin = keras.layers.LSTM(
+        layer.units, return_state=True, unit_forget_bias=False, name=f"{layer.name}_with_state"
+    )
+    twin.build((None, None, layer.cell.kernel.shape[0]))
+    twin.set_weights(layer.get_weights())
+    return lambda x: twin(x)[2]

@@ -19,6 +19,8 @@ class FitResult:
         seconds: wall time of the whole fit.
         epochs: epochs actually run (fewer than asked when early stopping fired).
         params: the model's trainable and non-trainable weight count.
+        epochs_to_target: with ``stop_at``, the epoch (1-based) at which the target was first
+            reached; None if it never was or no target was given.
     """
 
     name: str
@@ -26,6 +28,7 @@ class FitResult:
     seconds: float
     epochs: int
     params: int
+    epochs_to_target: int | None = None
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -58,6 +61,7 @@ def fit(
     batch_size: int | None = None,
     validation_data: Any = None,
     early_stopping_patience: int | None = None,
+    stop_at: tuple[str, float] | None = None,
     verbose: int = 2,
     callbacks: list[keras.callbacks.Callback] | None = None,
     **kwargs: Any,
@@ -73,6 +77,9 @@ def fit(
         validation_data: as for ``model.fit``.
         early_stopping_patience: stop when ``val_loss`` has not improved for this many epochs
             and restore the best weights (needs ``validation_data``).
+        stop_at: ``(metric, value)``: stop as soon as ``metric`` (e.g. ``"val_accuracy"``)
+            reaches ``value`` (or falls to it, for metrics whose name contains "loss"), and
+            record the epoch in ``epochs_to_target``: how fast a model learns, measured.
         verbose: Keras' verbosity: 1 a progress bar, 2 one line per epoch (the default, which
             reads well in saved notebooks), 0 silent.
         callbacks: extra Keras callbacks.
@@ -100,6 +107,10 @@ def fit(
                 monitor="val_loss", patience=early_stopping_patience, restore_best_weights=True
             )
         )
+    target = None
+    if stop_at is not None:
+        target = _StopAtTarget(*stop_at)
+        callbacks.append(target)
     start = time.perf_counter()
     history = model.fit(
         x,
@@ -119,4 +130,35 @@ def fit(
             f"{model.name}: {epochs_run} epochs in {seconds:.1f} s "
             f"({seconds / max(epochs_run, 1):.2f} s/epoch), {model.count_params():,} weights"
         )
-    return FitResult(model.name, values, seconds, epochs_run, int(model.count_params()))
+    return FitResult(
+        model.name,
+        values,
+        seconds,
+        epochs_run,
+        int(model.count_params()),
+        None if target is None else target.reached_at,
+    )
+
+
+class _StopAtTarget(keras.callbacks.Callback):
+    """Stops training when a metric reaches a target value; remembers the epoch."""
+
+    def __init__(self, metric: str, value: float):
+        super().__init__()
+        if not isinstance(metric, str) or not metric:
+            raise ValueError(f"stop_at needs (metric name, value); got metric={metric!r}.")
+        self.metric, self.value = metric, float(value)
+        self.lower_is_better = "loss" in metric
+        self.reached_at: int | None = None
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        if self.metric not in logs:
+            raise ValueError(
+                f"stop_at metric {self.metric!r} is not logged; available: {sorted(logs)}."
+            )
+        current = float(logs[self.metric])
+        done = current <= self.value if self.lower_is_better else current >= self.value
+        if done and self.reached_at is None:
+            self.reached_at = epoch + 1
+            self.model.stop_training = True

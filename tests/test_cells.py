@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib.cells import SimpleRNNScratch, activation_fn
+from course_lib.cells import LSTMScratch, SimpleRNNScratch, activation_fn
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_bad_inputs_raise_clear_errors():
         cell(np.zeros((1, 4, 5)))
     with pytest.raises(ValueError, match="float"):
         cell(np.zeros((1, 4, 2), dtype=int))
-    with pytest.raises(ValueError, match="initial_state"):
+    with pytest.raises(ValueError, match="initial state"):
         cell(np.zeros((1, 4, 2)), initial_state=np.zeros((2, 3)))
     with pytest.raises(ValueError, match="recurrent_kernel"):
         SimpleRNNScratch(np.zeros((2, 3)), np.zeros((2, 2)))
@@ -76,3 +76,58 @@ def test_bad_inputs_raise_clear_errors():
         SimpleRNNScratch(np.zeros((2, 3)), np.zeros((3, 3)), np.zeros(2))
     with pytest.raises(ValueError, match="activation"):
         activation_fn("swish")
+
+
+@pytest.mark.parametrize(
+    "batch,time,features,units", [(1, 1, 1, 1), (2, 6, 3, 4), (5, 25, 7, 16), (3, 40, 2, 9)]
+)
+@pytest.mark.parametrize("unit_forget_bias", [True, False])
+def test_lstm_scratch_matches_keras(batch, time, features, units, unit_forget_bias):
+    rng = np.random.default_rng(batch * 31 + time)
+    x = rng.normal(size=(batch, time, features)).astype("float32")
+    layer = keras.layers.LSTM(units, return_sequences=True, unit_forget_bias=unit_forget_bias)
+    layer(x)
+    layer.set_weights([w + rng.normal(scale=0.2, size=w.shape) for w in layer.get_weights()])
+    expected = np.asarray(layer(x))
+    cell = LSTMScratch.from_keras(layer)
+    got = cell(x)
+    assert got.shape == (batch, time, units)
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert cell.count_params() == layer.count_params() == 4 * units * (features + units + 1)
+
+
+def test_lstm_trace_is_consistent_and_matches_keras_states():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, 15, 3)).astype("float32")
+    h0, c0 = rng.normal(size=(2, 4, 6)).astype("float32")
+    layer = keras.layers.LSTM(6, return_sequences=True, return_state=True)
+    seq, h_last, c_last = (np.asarray(t) for t in layer(x, initial_state=[h0, c0]))
+    tr = LSTMScratch.from_keras(layer).trace(x, initial_state=(h0, c0))
+    np.testing.assert_allclose(tr.h, seq, atol=1e-5)
+    np.testing.assert_allclose(tr.c[:, -1], c_last, atol=1e-5)
+    np.testing.assert_allclose(tr.h[:, -1], h_last, atol=1e-5)
+    # the six equations hold at every step
+    np.testing.assert_allclose(tr.h, tr.o * np.tanh(tr.c), atol=1e-12)
+    c_prev = np.concatenate([c0[:, None], tr.c[:, :-1]], axis=1)
+    np.testing.assert_allclose(tr.c, tr.f * c_prev + tr.i * tr.g, atol=1e-12)
+    for gate in (tr.i, tr.f, tr.o):
+        assert ((gate > 0) & (gate < 1)).all()
+    assert (np.abs(tr.g) < 1).all()
+
+
+def test_lstm_scratch_rejects_bad_layers_and_shapes():
+    with pytest.raises(ValueError, match="LSTM"):
+        LSTMScratch.from_keras(keras.layers.GRU(2))
+    odd = keras.layers.LSTM(2, recurrent_activation="hard_sigmoid")
+    odd(np.zeros((1, 2, 1), "float32"))
+    with pytest.raises(ValueError, match="recurrent_activation='sigmoid'"):
+        LSTMScratch.from_keras(odd)
+    with pytest.raises(ValueError, match="4 \\* units"):
+        LSTMScratch(np.zeros((2, 7)), np.zeros((7, 7)))
+    with pytest.raises(ValueError, match="recurrent_kernel"):
+        LSTMScratch(np.zeros((2, 8)), np.zeros((3, 8)))
+    cell = LSTMScratch(np.zeros((2, 8)), np.zeros((2, 8)))
+    with pytest.raises(ValueError, match="pair"):
+        cell.trace(np.zeros((1, 3, 2)), initial_state=(np.zeros((1, 2)),))
+    with pytest.raises(ValueError, match="2 input features"):
+        cell(np.zeros((1, 3, 4)))

@@ -49,3 +49,17 @@ def test_bad_inputs():
         bptt_gradient_norms(layer, np.zeros((2, 3)))
     with pytest.raises(ValueError, match="last_state must return"):
         bptt_gradient_norms(layer, np.zeros((2, 3, 1)))
+
+
+def test_lstm_cell_state_probe_returns_the_cell_state():
+    from course_lib.cells import LSTMScratch
+    from course_lib.gradients import lstm_cell_state
+
+    x = np.random.default_rng(2).normal(size=(3, 7, 2)).astype("float32")
+    layer = keras.layers.LSTM(5)
+    layer(x)
+    c_last = np.asarray(lstm_cell_state(layer)(x))
+    np.testing.assert_allclose(c_last, LSTMScratch.from_keras(layer).trace(x).c[:, -1], atol=1e-5)
+    assert bptt_gradient_norms(lstm_cell_state(layer), x).shape == (7,)
+    with pytest.raises(ValueError, match="LSTM"):
+        lstm_cell_state(keras.layers.GRU(3))

@@ -57,3 +57,18 @@ def test_fit_rejects_bad_calls():
         fit(_model(), x, y, epochs=1, early_stopping_patience=1)
     with pytest.raises(ValueError, match="keras.Model"):
         fit("model", x, y, epochs=1)
+
+
+def test_stop_at_records_the_epoch_and_stops():
+    x, y = _data()
+    result = fit(
+        _model(), x, y, epochs=300, validation_data=(x, y), stop_at=("val_loss", 0.05), verbose=0
+    )
+    assert result.epochs_to_target == result.epochs < 300
+    assert result.final("val_loss") <= 0.05
+    never = fit(
+        _model(), x, y, epochs=3, validation_data=(x, y), stop_at=("val_loss", -1.0), verbose=0
+    )
+    assert never.epochs_to_target is None and never.epochs == 3
+    with pytest.raises(ValueError, match="not logged"):
+        fit(_model(), x, y, epochs=1, stop_at=("val_accuracy", 0.9), verbose=0)

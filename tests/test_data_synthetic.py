@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from course_lib.data.synthetic import marked_recall
+
+
+def test_marked_recall_layout():
+    x, y = marked_recall(50, lag=6, n_symbols=3, prefix=2, seed=0)
+    assert x.shape == (50, 9, 4) and y.shape == (50,) and y.dtype == np.int32
+    assert (x[..., :3].sum(-1) == 1).all()  # one symbol per step
+    marker = x[..., 3]
+    assert (marker.sum(1) == 1).all() and (
+        marker[:, 2] == 1
+    ).all()  # the mark: 6 steps before the end
+    np.testing.assert_array_equal(x[:, 2, :3].argmax(-1), y)
+    assert set(np.unique(y)) == {0, 1, 2}
+
+
+def test_marked_recall_is_deterministic():
+    a, b = marked_recall(10, 3, seed=5), marked_recall(10, 3, seed=5)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert not np.array_equal(a[0], marked_recall(10, 3, seed=6)[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(n=0, lag=1), "n"),
+        (dict(n=2, lag=-1), "lag"),
+        (dict(n=2, lag=1, n_symbols=1), "n_symbols"),
+        (dict(n=2, lag=1, prefix=-2), "prefix"),
+    ],
+)
+def test_marked_recall_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        marked_recall(**kwargs)
