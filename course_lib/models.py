@@ -7,6 +7,7 @@ layers keep Keras' cuDNN-eligible defaults (tanh, sigmoid, no recurrent dropout,
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
 
@@ -147,3 +148,304 @@ def build_char_language_model(
     z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
     logits = keras.layers.Dense(vocab_size, name="logits")(z)
     return keras.Model(inputs, logits, name=f"{cell}_char_lm")
+
+
+def build_sequence_classifier_model(
+    features: int, n_classes: int, units: int = 32, cell: str = "lstm", **rnn_kwargs: object
+) -> keras.Model:
+    """Many-to-one classifier: one recurrent layer reads the sequence, its last state is scored.
+
+    Args:
+        features: size of each input step.
+        n_classes: number of classes; the model outputs one logit per class.
+        units: size of the hidden state.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+        **rnn_kwargs: passed to the recurrent layer (e.g. ``unit_forget_bias=False``).
+
+    Returns:
+        A model mapping ``(batch, time, features)`` (any ``time``) to logits ``(batch, n_classes)``;
+        the recurrent layer is named ``"rnn"``.
+    """
+    features = _positive_int(features, "features")
+    n_classes = _positive_int(n_classes, "n_classes")
+    inputs = keras.Input(shape=(None, features), name="sequence")
+    z = recurrent_layer(cell, units, name="rnn", **rnn_kwargs)(inputs)
+    logits = keras.layers.Dense(n_classes, name="logits")(z)
+    return keras.Model(inputs, logits, name=f"{cell}_classifier")
+
+
+# ---------------------------------------------------------------------------------------------
+# The shapes of sequence problems (notebook 02): one-to-one, one-to-many, many-to-one,
+# many-to-many aligned and unaligned, and a convolution in front of an RNN.
+
+
+def _logits_model(inputs, z, size: int, name: str) -> keras.Model:
+    logits = keras.layers.Dense(size, name="logits")(z)
+    return keras.Model(inputs, logits, name=name)
+
+
+def build_bag_of_tokens_classifier_model(
+    vocab_size: int, n_classes: int, units: int = 64
+) -> keras.Model:
+    """One-to-one: a feed-forward classifier of how often each id occurs, order thrown away.
+
+    The padded id sequence is turned into one fixed-size vector of counts (the count of id 0,
+    the padding, tells the model the length), then a hidden layer and the class scores.
+
+    Args:
+        vocab_size: number of ids.
+        n_classes: number of classes.
+        units: width of the hidden layer.
+
+    Returns:
+        A model mapping int ids ``(batch, time)`` to logits ``(batch, n_classes)``.
+    """
+    vocab_size = _positive_int(vocab_size, "vocab_size")
+    inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
+    z = keras.layers.CategoryEncoding(vocab_size, output_mode="count", name="counts")(inputs)
+    z = keras.layers.Dense(_positive_int(units, "units"), activation="relu", name="hidden")(z)
+    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), "bag_of_tokens")
+
+
+def build_token_classifier_model(
+    vocab_size: int,
+    n_classes: int,
+    units: int = 64,
+    embedding_dim: int = 16,
+    cell: str = "gru",
+    mask: bool = True,
+) -> keras.Model:
+    """Many-to-one: read a sequence of ids, classify it from the last hidden state.
+
+    Args:
+        vocab_size: number of ids (id 0 is padding).
+        n_classes: number of classes.
+        units: size of the hidden state.
+        embedding_dim: size of each id's learned vector.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+        mask: let the embedding mask id 0, so the RNN skips padded steps and its final state
+            is the state after each sequence's last real step. With False the RNN reads the
+            padding like any other input.
+
+    Returns:
+        A model mapping int ids ``(batch, time)`` to logits ``(batch, n_classes)``.
+    """
+    vocab_size = _positive_int(vocab_size, "vocab_size")
+    if not isinstance(mask, bool):
+        raise ValueError(f"mask must be True or False; got {mask!r}.")
+    inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
+    z = keras.layers.Embedding(
+        vocab_size, _positive_int(embedding_dim, "embedding_dim"), mask_zero=mask, name="embedding"
+    )(inputs)
+    z = recurrent_layer(cell, units, name="rnn")(z)
+    name = f"{cell}_classifier" + ("" if mask else "_unmasked")
+    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
+
+
+def build_conditional_generator_model(
+    n_conditions: int,
+    vocab_size: int,
+    units: int = 64,
+    embedding_dim: int = 16,
+    cell: str = "gru",
+) -> keras.Model:
+    """One-to-many: a sequence generated from one input (a class label), token by token.
+
+    The label is embedded into the RNN's initial state (both states for an LSTM). At step
+    ``t`` the RNN reads the token produced at step ``t - 1`` (the start marker at step 0) and
+    scores the next token. In training the true previous tokens are fed in (teacher forcing);
+    to generate, feed back the model's own choices (see ``generate_tokens``).
+
+    Args:
+        n_conditions: number of labels.
+        vocab_size: number of token ids (0 padding, masked).
+        units: size of the hidden state.
+        embedding_dim: size of each token's learned vector.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+
+    Returns:
+        A model with inputs ``[condition (batch,) int, previous (batch, time) int]`` and
+        logits ``(batch, time, vocab_size)``.
+    """
+    n_conditions = _positive_int(n_conditions, "n_conditions")
+    vocab_size = _positive_int(vocab_size, "vocab_size")
+    units = _positive_int(units, "units")
+    rnn = recurrent_layer(cell, units, name="rnn", return_sequences=True)
+    condition = keras.Input(shape=(), dtype="int32", name="condition")
+    previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+    n_states = 2 if cell == "lstm" else 1
+    states = [
+        keras.layers.Embedding(n_conditions, units, name=f"condition_to_state{i}")(condition)
+        for i in range(n_states)
+    ]
+    z = keras.layers.Embedding(
+        vocab_size, _positive_int(embedding_dim, "embedding_dim"), mask_zero=True, name="embedding"
+    )(previous)
+    z = rnn(z, initial_state=states)
+    return _logits_model([condition, previous], z, vocab_size, f"{cell}_conditional_generator")
+
+
+def build_sequence_tagger_model(
+    vocab_size: int,
+    n_tags: int,
+    units: int = 64,
+    embedding_dim: int = 16,
+    cell: str = "gru",
+) -> keras.Model:
+    """Many-to-many, aligned: one tag for every input step, from the state at that step.
+
+    Args:
+        vocab_size: number of ids.
+        n_tags: number of tags.
+        units: size of the hidden state.
+        embedding_dim: size of each id's learned vector.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+
+    Returns:
+        A model mapping int ids ``(batch, time)`` to logits ``(batch, time, n_tags)``. The RNN
+        reads left to right, so the tag at step ``t`` can use steps ``0..t`` only.
+    """
+    vocab_size = _positive_int(vocab_size, "vocab_size")
+    inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
+    z = keras.layers.Embedding(
+        vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
+    )(inputs)
+    z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
+    return _logits_model(inputs, z, _positive_int(n_tags, "n_tags"), f"{cell}_tagger")
+
+
+def build_encoder_decoder_model(
+    source_vocab_size: int,
+    target_vocab_size: int,
+    units: int = 64,
+    embedding_dim: int = 16,
+    cell: str = "gru",
+) -> keras.Model:
+    """Many-to-many, unaligned: an encoder RNN reads the source, a decoder RNN writes the target.
+
+    The encoder's final state (``return_state=True``) is the decoder's initial state: the whole
+    source has to pass through that one vector. The decoder is trained with teacher forcing,
+    reading the target shifted right by one (start marker first). Both sides mask id 0.
+
+    Args:
+        source_vocab_size, target_vocab_size: numbers of ids on each side.
+        units: size of both hidden states.
+        embedding_dim: size of each id's learned vector.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+
+    Returns:
+        A model with inputs ``[source (batch, source_time) int, previous (batch, target_time)
+        int]`` and logits ``(batch, target_time, target_vocab_size)``.
+    """
+    source_vocab_size = _positive_int(source_vocab_size, "source_vocab_size")
+    target_vocab_size = _positive_int(target_vocab_size, "target_vocab_size")
+    embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+    source = keras.Input(shape=(None,), dtype="int32", name="source")
+    previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+    z = keras.layers.Embedding(
+        source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
+    )(source)
+    _, *states = recurrent_layer(cell, units, name="encoder", return_state=True)(z)
+    d = keras.layers.Embedding(
+        target_vocab_size, embedding_dim, mask_zero=True, name="target_embedding"
+    )(previous)
+    d = recurrent_layer(cell, units, name="decoder", return_sequences=True)(d, initial_state=states)
+    return _logits_model([source, previous], d, target_vocab_size, f"{cell}_encoder_decoder")
+
+
+def build_conv_rnn_classifier_model(
+    features: int,
+    n_classes: int,
+    units: int = 32,
+    strides: tuple[int, ...] = (),
+    filters: int = 32,
+    cell: str = "gru",
+) -> keras.Model:
+    """Many-to-one on a long real-valued sequence, optionally shortened by convolutions first.
+
+    Each stride ``s`` adds a ``Conv1D`` (kernel ``2 * s``, stride ``s``, ``padding="same"``,
+    relu) that looks at local patches and keeps one step in ``s``; the RNN then runs over
+    ``ceil(time / prod(strides))`` steps instead of ``time``. With no strides it is the RNN
+    alone.
+
+    Args:
+        features: values per input step.
+        n_classes: number of classes.
+        units: size of the hidden state.
+        strides: one integer >= 2 per convolution, e.g. ``(2, 2)``; ``()`` for no convolution.
+        filters: channels of each convolution.
+        cell: the recurrent cell type (see ``recurrent_layer``).
+
+    Returns:
+        A model mapping ``(batch, time, features)`` to logits ``(batch, n_classes)``; its
+        convolutions are named ``conv1``, ``conv2``, ... and its RNN ``rnn``.
+    """
+    features = _positive_int(features, "features")
+    filters = _positive_int(filters, "filters")
+    strides = tuple(strides)
+    if any(isinstance(s, bool) or not isinstance(s, int) or s < 2 for s in strides):
+        raise ValueError(f"strides must be integers >= 2 (or empty); got {strides!r}.")
+    inputs = keras.Input(shape=(None, features), name="sequence")
+    z = inputs
+    for i, stride in enumerate(strides, start=1):
+        z = keras.layers.Conv1D(
+            filters, 2 * stride, strides=stride, padding="same", activation="relu", name=f"conv{i}"
+        )(z)
+    z = recurrent_layer(cell, units, name="rnn")(z)
+    name = f"conv{len(strides)}_{cell}_classifier" if strides else f"{cell}_classifier"
+    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
+
+
+def generate_tokens(
+    model: keras.Model,
+    context: np.ndarray,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    temperature: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """Generate with a teacher-forced model by feeding its own outputs back in.
+
+    Works with ``build_conditional_generator_model`` (context: labels) and
+    ``build_encoder_decoder_model`` (context: source ids). At each step the model is run on
+    the whole prefix generated so far, and the next token is the arg-max (temperature 0) or a
+    draw from ``softmax(logits / temperature)``. Rerunning the prefix costs ``max_len**2 / 2``
+    steps instead of ``max_len``; notebook 08 carries the decoder state instead.
+
+    Args:
+        model: a model taking ``[context, previous]`` and returning ``(batch, time, vocab)``.
+        context: the first input, ``(batch,)`` or ``(batch, source_time)``.
+        start_id: the id fed in at step 0.
+        end_id: the id that ends a sequence.
+        max_len: most tokens to generate per sequence.
+        temperature: 0 for greedy, > 0 to sample.
+        seed: seeds the sampling.
+
+    Returns:
+        int32 array ``(batch, max_len)``: the generated ids, with the end marker and everything
+        after it set to 0 (padding).
+
+    Raises:
+        ValueError: for a bad ``max_len`` or a negative temperature.
+    """
+    from course_lib.decoding import sample_from_logits
+
+    max_len = _positive_int(max_len, "max_len")
+    if not temperature >= 0:
+        raise ValueError(f"temperature must be >= 0; got {temperature!r}.")
+    context = np.asarray(context)
+    rng = np.random.default_rng(seed)
+    batch = len(context)
+    prefix = np.full((batch, 1), start_id, dtype=np.int32)
+    out = np.zeros((batch, max_len), dtype=np.int32)
+    done = np.zeros(batch, dtype=bool)
+    for t in range(max_len):
+        logits = np.asarray(model([context, prefix], training=False))[:, -1]
+        nxt = sample_from_logits(logits, temperature, rng).astype(np.int32)
+        done |= nxt == end_id
+        out[:, t] = np.where(done, 0, nxt)
+        if done.all():
+            break
+        prefix = np.concatenate([prefix, np.where(done, 0, nxt)[:, None]], axis=1)
+    return out

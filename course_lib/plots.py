@@ -267,3 +267,235 @@ def plot_metric_vs(
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_lstm_gates(
+    trace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
+) -> Sequence[Axes]:
+    """Heatmaps of an LSTM's input, forget and output gates and its cell state over time.
+
+    Args:
+        trace: a ``cells.LSTMTrace`` (arrays ``(batch, time, units)``).
+        example: which sequence of the batch to show.
+        mark: a time step to highlight with a vertical line (e.g. where the task's cue is).
+        axes: four axes to draw on (a new figure when None).
+
+    Returns:
+        The four axes: i, f, o, c.
+
+    Raises:
+        ValueError: for an example index outside the batch.
+    """
+    batch = trace.c.shape[0]
+    if not 0 <= example < batch:
+        raise ValueError(f"example must be in [0, {batch}); got {example}.")
+    if axes is None:
+        _, axes = plt.subplots(4, 1, figsize=(9, 7), sharex=True, constrained_layout=True)
+    c = trace.c[example].T
+    limit = float(np.abs(c).max()) or 1.0
+    panels = [
+        ("input gate i", trace.i[example].T, "viridis", 0.0, 1.0),
+        ("forget gate f", trace.f[example].T, "viridis", 0.0, 1.0),
+        ("output gate o", trace.o[example].T, "viridis", 0.0, 1.0),
+        ("cell state c", c, "RdBu_r", -limit, limit),
+    ]
+    for ax, (title, values, cmap, vmin, vmax) in zip(axes, panels, strict=True):
+        image = ax.imshow(
+            values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
+        ax.figure.colorbar(image, ax=ax, pad=0.01)
+        ax.set_ylabel("unit")
+        ax.set_title(title, loc="left")
+        ax.grid(False)
+        if mark is not None:  # outline the column rather than hide it
+            ax.axvspan(mark - 0.5, mark + 0.5, fill=False, edgecolor="red", lw=1.5)
+    axes[-1].set_xlabel("time step")
+    return axes
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 02: the shapes of sequence problems, padded batches, per-character tags
+
+SHAPE_COLOURS = {"input": "#dde8f5", "state": "#f6dcdc", "output": "#dcefdc"}
+
+
+def _cell(ax: Axes, xy: tuple[float, float], colour: str, text: str = "") -> None:
+    w, h = 0.5, 0.42
+    ax.add_patch(
+        FancyBboxPatch(
+            (xy[0] - w / 2, xy[1] - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.03",
+            facecolor=colour,
+            edgecolor="black",
+            lw=0.8,
+        )
+    )
+    if text:
+        ax.text(*xy, text, ha="center", va="center", fontsize=8)
+
+
+def _link(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.add_patch(
+        FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, color="0.3", lw=1.0)
+    )
+
+
+# (title, example, steps, input steps, output steps) of each problem shape
+SEQUENCE_SHAPES = (
+    ("one-to-one", "letter counts\n→ language", 1, (0,), (0,)),
+    ("one-to-many", "language\n→ a surname", 3, (0,), (0, 1, 2)),
+    ("many-to-one", "surname\n→ language", 3, (0, 1, 2), (2,)),
+    ("many-to-many, aligned", "text → one tag\nper character", 3, (0, 1, 2), (0, 1, 2)),
+    (
+        "many-to-many, unaligned",
+        "digits → number words\n(encoder, then decoder)",
+        6,
+        (0, 1, 2),
+        (3, 4, 5),
+    ),
+)
+
+
+def plot_sequence_shapes(ax: Axes | None = None) -> Axes:
+    """The five shapes of sequence problems side by side, as unrolled RNNs.
+
+    Blue boxes are inputs, red boxes hidden states (one per step, left to right) and green
+    boxes outputs. Below each shape: its name and this course's example of it.
+
+    Args:
+        ax: where to draw (a wide figure when None).
+
+    Returns:
+        The axes.
+    """
+    ax = _axes(ax, figsize=(14, 3.4))
+    step, gap, x0 = 0.75, 1.1, 0.0
+    for title, example, steps, inputs, outputs in SEQUENCE_SHAPES:
+        xs = [x0 + step * t for t in range(steps)]
+        for t, x in enumerate(xs):
+            _cell(ax, (x, 1.0), SHAPE_COLOURS["state"], "h")
+            if t in inputs:
+                _cell(ax, (x, 0.0), SHAPE_COLOURS["input"], "x")
+                _link(ax, (x, 0.21), (x, 0.79))
+            if t in outputs:
+                _cell(ax, (x, 2.0), SHAPE_COLOURS["output"], "y")
+                _link(ax, (x, 1.21), (x, 1.79))
+            if t:
+                _link(ax, (x - step + 0.25, 1.0), (x - 0.25, 1.0))
+        centre = (xs[0] + xs[-1]) / 2
+        ax.text(centre, -0.55, title, ha="center", va="top", fontsize=10, weight="bold")
+        ax.text(centre, -0.95, example, ha="center", va="top", fontsize=8.5)
+        x0 = xs[-1] + step + gap
+    ax.set_xlim(-0.5, x0 - gap - step + 0.5)
+    ax.set_ylim(-1.75, 2.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def plot_padded_batch(
+    ids: np.ndarray, tokens: Sequence[str] | None = None, ax: Axes | None = None
+) -> Axes:
+    """A padded batch of id sequences as a grid: real steps coloured, padding (id 0) grey.
+
+    Args:
+        ids: int array ``(batch, time)`` with 0 as padding.
+        tokens: the vocabulary (``tokens[i]`` is id ``i``'s text) to write in each cell; ids
+            are written when None.
+        ax: where to draw.
+
+    Returns:
+        The axes.
+
+    Raises:
+        ValueError: if ``ids`` is not 2-D or holds an id outside ``tokens``.
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 2:
+        raise ValueError(f"ids must have shape (batch, time); got {ids.shape}.")
+    if tokens is not None and ids.size and not 0 <= ids.min() <= ids.max() < len(tokens):
+        raise ValueError(f"ids must lie in [0, {len(tokens)}) to be written as tokens.")
+    batch, time = ids.shape
+    ax = _axes(ax, figsize=(max(4.0, 0.42 * time + 1.5), 0.42 * batch + 1.0))
+    real = (ids != 0).astype(float)
+    ax.imshow(
+        real,
+        cmap=mpl.colors.ListedColormap(["0.85", SHAPE_COLOURS["input"]]),
+        vmin=0,
+        vmax=1,
+        aspect="equal",
+    )
+    for (row, col), value in np.ndenumerate(ids):
+        label = "·" if value == 0 else (tokens[value] if tokens is not None else str(value))
+        ax.text(col, row, label, ha="center", va="center", fontsize=10)
+    ax.set_xticks(range(time))
+    ax.set_yticks(range(batch))
+    ax.set_xlabel("time step")
+    ax.set_ylabel("sequence")
+    ax.grid(False)
+    ax.set_title("a padded batch: grey steps are padding (id 0), masked out", fontsize=10)
+    return ax
+
+
+def plot_char_tags(
+    text: str,
+    rows: Mapping[str, np.ndarray],
+    ax: Axes | None = None,
+    title: str | None = None,
+    width: int | None = None,
+) -> Axes:
+    """Characters in a line, with one row of coloured cells per tagging (tag 1 coloured).
+
+    Args:
+        text: the characters, ``(time,)``; newlines are drawn as ``↵``.
+        rows: label -> 0/1 tags of shape ``(time,)``, e.g. truth and each model's prediction.
+        ax: where to draw.
+        title: the axes' title.
+        width: characters per line; longer text is wrapped into blocks of rows (no wrap when
+            None).
+
+    Returns:
+        The axes.
+
+    Raises:
+        ValueError: if a row's length differs from the text's, or ``width`` is not positive.
+    """
+    for label, tags in rows.items():
+        if len(tags) != len(text):
+            raise ValueError(f"{label!r} has {len(tags)} tags for {len(text)} characters.")
+    if width is None:
+        width = max(len(text), 1)
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive integer or None; got {width!r}.")
+    n_rows, n_blocks = len(rows), max(1, -(-len(text) // width))
+    height = n_blocks * (n_rows + 1) - 1  # a blank row between blocks
+    grid = np.full((height, width), np.nan)
+    tags = np.array([np.asarray(t, dtype=float) for t in rows.values()]).reshape(n_rows, len(text))
+    labels_at, labels = [], []
+    for block in range(n_blocks):
+        chunk = slice(block * width, (block + 1) * width)
+        top = block * (n_rows + 1)
+        piece = tags[:, chunk]
+        grid[top : top + n_rows, : piece.shape[1]] = piece
+        for row, label in enumerate(rows):
+            labels_at.append(top + row)
+            labels.append(label)
+    ax = _axes(ax, figsize=(max(6.0, 0.16 * width + 1.5), 0.4 * height + 0.9))
+    cmap = mpl.colors.ListedColormap(["white", "#f3b6a6"]).with_extremes(bad="white")
+    ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    for block in range(n_blocks):
+        top = block * (n_rows + 1)
+        for col, char in enumerate(text[block * width : (block + 1) * width]):
+            shown = "↵" if char == "\n" else char
+            for row in range(n_rows):
+                ax.text(
+                    col, top + row, shown, ha="center", va="center", fontsize=8, family="monospace"
+                )
+    ax.set_yticks(labels_at, labels)
+    ax.set_xticks([])
+    ax.grid(False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax

@@ -48,3 +48,92 @@ def test_unigram_bits_per_char():
     ref = np.array([0, 1] * 50)
     assert unigram_bits_per_char(np.array([0, 1]), 2, ref) == pytest.approx(1.0)
     assert unigram_bits_per_char(np.array([0]), 4, np.zeros(1000, int)) < 0.01
+
+
+# --- token vocabularies, word tokens, tagging data (notebook 02) ---
+
+from course_lib.data.text import (  # noqa: E402
+    TokenVocabulary,
+    context_lookup_tags,
+    join_words,
+    parenthesis_tags,
+    tokenize_words,
+)
+
+
+def test_token_vocabulary_reserves_ids_and_round_trips():
+    vocab = TokenVocabulary.from_sequences(["abc", "cab", "d"])
+    assert vocab.tokens[:4] == ["<pad>", "<unk>", "<start>", "<end>"]
+    assert len(vocab) == 8 and vocab.tokens[4:] == ["a", "b", "c", "d"]
+    ids = vocab.encode("cad", add_start=True, add_end=True)
+    assert ids.dtype == np.int32 and ids.tolist() == [2, 6, 4, 7, 3]
+    assert vocab.decode(ids) == ["c", "a", "d"] and vocab.decode_string(ids) == "cad"
+    assert vocab.encode("z").tolist() == [TokenVocabulary.UNK]
+    assert vocab.decode([4, 3, 5]) == ["a"]  # stops at the end marker
+    assert vocab.decode([4, 3, 5], stop_at_end=False) == ["a", "b"]
+    words = TokenVocabulary.from_sequences([["one", "two"], ["two"]], min_count=2)
+    assert words.tokens[4:] == ["two"] and words.decode_string([4, 4], sep=" ") == "two two"
+    assert vocab.encode("").shape == (0,)
+
+
+def test_token_vocabulary_pads_batches():
+    vocab = TokenVocabulary("abc")
+    post = vocab.encode_batch(["ab", "c", ""], max_len=4)
+    assert post.shape == (3, 4) and post.dtype == np.int32
+    np.testing.assert_array_equal(post, [[4, 5, 0, 0], [6, 0, 0, 0], [0, 0, 0, 0]])
+    pre = vocab.encode_batch(["ab", "c"], padding="pre")
+    np.testing.assert_array_equal(pre, [[4, 5], [0, 6]])
+    marked = vocab.encode_batch(["ab"], add_start=True, add_end=True)
+    np.testing.assert_array_equal(marked, [[2, 4, 5, 3]])
+
+
+def test_token_vocabulary_bad_arguments():
+    vocab = TokenVocabulary("ab")
+    with pytest.raises(ValueError, match="padding"):
+        vocab.encode_batch(["a"], padding="middle")
+    with pytest.raises(ValueError, match="max_len"):
+        vocab.encode_batch(["abab"], max_len=2)
+    with pytest.raises(ValueError, match="max_len"):
+        vocab.encode_batch(["a"], max_len=0)
+    with pytest.raises(ValueError, match="at least one sequence"):
+        vocab.encode_batch([])
+    with pytest.raises(ValueError, match="outside"):
+        vocab.decode([6])
+    with pytest.raises(ValueError, match="at least one token"):
+        TokenVocabulary([])
+    with pytest.raises(ValueError, match="other than"):
+        TokenVocabulary(["<pad>", "a"])
+    with pytest.raises(ValueError, match="min_count"):
+        TokenVocabulary.from_sequences(["a"], min_count=0)
+
+
+def test_word_tokens_round_trip_number_words():
+    text = "nine thousand, nine hundred and ninety-nine"
+    tokens = tokenize_words(text)
+    assert tokens == ["nine", "thousand", ",", "nine", "hundred", "and", "ninety", "-", "nine"]
+    assert join_words(tokens) == text
+
+
+def test_parenthesis_tags_need_memory():
+    text = "a (b (c) d) e\n\n(f\n\ng) h"
+    tags = parenthesis_tags(text)
+    assert tags.shape == (len(text),) and tags.dtype == np.int32
+    inside = "".join(c for c, t in zip(text, tags) if t)
+    assert inside == "(b (c) d)(f"  # brackets count as inside; a blank line ends it
+    assert parenthesis_tags("x) (y").tolist() == [0, 0, 0, 1, 1]  # a stray ) does not go negative
+    assert parenthesis_tags("").shape == (0,)
+
+
+def test_context_lookup_tags():
+    x_train = np.array([[1, 2, 1, 3], [2, 1, 3, 1]])
+    y_train = np.array([[0, 0, 1, 1], [0, 1, 1, 1]])
+    # with one character of context: 1 -> mostly 1, 2 -> 0, 3 -> 1; unseen 9 -> overall majority
+    got = context_lookup_tags(x_train, y_train, np.array([[1, 2, 3, 9]]), context=1)
+    assert got.shape == (1, 4) and got.tolist() == [[1, 0, 1, 1]]
+    # with two: (2, 1) was followed by tags 1 and 1; the first step has only one id of context
+    got = context_lookup_tags(x_train, y_train, np.array([[2, 1]]), context=2)
+    assert got.tolist() == [[0, 1]]
+    with pytest.raises(ValueError, match="context"):
+        context_lookup_tags(x_train, y_train, x_train, context=0)
+    with pytest.raises(ValueError, match="2-D"):
+        context_lookup_tags(x_train[0], y_train[0], x_train)

@@ -54,3 +54,122 @@ def test_bad_arguments():
         models.build_dense_forecaster_model(window=2.5)
     with pytest.raises(ValueError, match="vocab_size"):
         models.build_char_language_model(vocab_size=0)
+
+
+# --- the shapes of sequence problems (notebook 02) ---
+
+
+def test_bag_of_tokens_ignores_order():
+    model = models.build_bag_of_tokens_classifier_model(vocab_size=10, n_classes=3, units=4)
+    ids = np.array([[5, 6, 7, 0], [7, 6, 5, 0]], "int32")
+    out = np.asarray(model(ids))
+    assert out.shape == (2, 3)
+    np.testing.assert_allclose(out[0], out[1], atol=1e-6)
+    assert model.count_params() == 10 * 4 + 4 + 4 * 3 + 3
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_token_classifier_mask_makes_padding_irrelevant(cell):
+    masked = models.build_token_classifier_model(12, 4, units=6, embedding_dim=3, cell=cell)
+    ids = np.array([[3, 4, 5, 0, 0]], "int32")
+    wide = np.array([[3, 4, 5, 0, 0, 0, 0, 0]], "int32")
+    assert masked(ids).shape == (1, 4)
+    np.testing.assert_allclose(masked(ids), masked(wide), atol=1e-5)
+    unmasked = models.build_token_classifier_model(12, 4, units=6, cell=cell, mask=False)
+    assert not np.allclose(unmasked(ids), unmasked(wide), atol=1e-5)
+    assert masked.get_layer("rnn").units == 6 and masked.get_layer("embedding").mask_zero
+    assert not unmasked.get_layer("embedding").mask_zero
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_conditional_generator_shapes_and_condition(cell):
+    model = models.build_conditional_generator_model(3, 9, units=5, embedding_dim=4, cell=cell)
+    previous = np.array([[2, 5, 6], [2, 5, 6]], "int32")
+    out = np.asarray(model([np.array([0, 1], "int32"), previous]))
+    assert out.shape == (2, 3, 9)
+    assert not np.allclose(out[0], out[1])  # the label changes the output
+    assert model.get_layer("condition_to_state0").output.shape[-1] == 5
+    if cell == "lstm":
+        assert model.get_layer("condition_to_state1") is not None
+
+
+def test_sequence_tagger_is_causal():
+    model = models.build_sequence_tagger_model(vocab_size=8, n_tags=2, units=4)
+    a = np.array([[1, 2, 3, 4, 5]], "int32")
+    b = np.array([[1, 2, 3, 7, 7]], "int32")
+    out_a, out_b = np.asarray(model(a)), np.asarray(model(b))
+    assert out_a.shape == (1, 5, 2)
+    np.testing.assert_allclose(out_a[:, :3], out_b[:, :3], atol=1e-6)  # the future is unseen
+    assert not np.allclose(out_a[:, 3:], out_b[:, 3:])
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_encoder_decoder_passes_the_state(cell):
+    model = models.build_encoder_decoder_model(6, 9, units=5, embedding_dim=3, cell=cell)
+    previous = np.array([[2, 4, 5, 0], [2, 4, 5, 0]], "int32")
+    out = np.asarray(model([np.array([[1, 2, 0], [3, 3, 3]], "int32"), previous]))
+    assert out.shape == (2, 4, 9)
+    assert not np.allclose(out[0], out[1])  # different sources, different outputs
+    # padding the source more changes nothing: the encoder is masked
+    wide = np.asarray(model([np.array([[1, 2, 0, 0, 0]], "int32"), previous[:1]]))
+    np.testing.assert_allclose(out[:1], wide, atol=1e-5)
+    assert model.get_layer("encoder").return_state
+    assert model.get_layer("decoder").return_sequences
+
+
+def test_conv_rnn_classifier_downsamples():
+    alone = models.build_conv_rnn_classifier_model(2, 10, units=4)
+    assert alone(np.zeros((3, 64, 2), "float32")).shape == (3, 10)
+    hybrid = models.build_conv_rnn_classifier_model(2, 10, units=4, strides=(4, 2), filters=3)
+    assert hybrid(np.zeros((3, 64, 2), "float32")).shape == (3, 10)
+    steps = keras.Model(hybrid.input, hybrid.get_layer("rnn").input)
+    assert steps(np.zeros((1, 64, 2), "float32")).shape == (1, 8, 3)
+    assert steps(np.zeros((1, 65, 2), "float32")).shape == (1, 9, 3)  # ceil(65 / 4) then / 2
+    assert hybrid.get_layer("conv1").kernel_size == (8,)
+
+
+def test_generate_tokens_feeds_outputs_back():
+    class Counter(keras.Model):
+        """Scores id (last id + 1) highest; id 3 is the end marker after it reaches 7."""
+
+        def call(self, inputs, training=False):
+            context, previous = inputs
+            nxt = np.asarray(previous)[:, -1] + 1
+            nxt = np.where(nxt > 7, 3, nxt) + np.asarray(context)[:, 0] * 0
+            return keras.ops.one_hot(np.repeat(nxt[:, None], previous.shape[1], 1), 10) * 9
+
+    out = models.generate_tokens(Counter(), np.array([[0], [0]]), start_id=4, end_id=3, max_len=6)
+    assert out.shape == (2, 6) and out.dtype == np.int32
+    assert out[0].tolist() == [5, 6, 7, 0, 0, 0]  # the end marker and after become padding
+    sampled = models.generate_tokens(Counter(), np.zeros((1, 1)), 4, 3, max_len=2, temperature=1.0)
+    assert sampled.shape == (1, 2)
+
+
+def test_new_builders_bad_arguments():
+    with pytest.raises(ValueError, match="n_classes"):
+        models.build_bag_of_tokens_classifier_model(5, 0)
+    with pytest.raises(ValueError, match="mask"):
+        models.build_token_classifier_model(5, 2, mask="yes")
+    with pytest.raises(ValueError, match="cell"):
+        models.build_conditional_generator_model(2, 5, cell="transformer")
+    with pytest.raises(ValueError, match="n_tags"):
+        models.build_sequence_tagger_model(5, 0)
+    with pytest.raises(ValueError, match="source_vocab_size"):
+        models.build_encoder_decoder_model(0, 5)
+    with pytest.raises(ValueError, match="strides"):
+        models.build_conv_rnn_classifier_model(1, 2, strides=(1,))
+    with pytest.raises(ValueError, match="max_len"):
+        models.generate_tokens(None, np.zeros(1), 2, 3, max_len=0)
+    with pytest.raises(ValueError, match="temperature"):
+        models.generate_tokens(None, np.zeros(1), 2, 3, max_len=2, temperature=-1)
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_sequence_classifier(cell):
+    model = models.build_sequence_classifier_model(features=5, n_classes=4, units=6, cell=cell)
+    assert model(np.zeros((3, 9, 5), "float32")).shape == (3, 4)
+    assert model.get_layer("rnn").units == 6
+    lstm = models.build_sequence_classifier_model(5, 4, 6, "lstm", unit_forget_bias=False)
+    assert not lstm.get_layer("rnn").cell.unit_forget_bias
+    with pytest.raises(ValueError, match="n_classes"):
+        models.build_sequence_classifier_model(5, 0)

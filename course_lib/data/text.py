@@ -1,8 +1,10 @@
-"""Real English text shipped with Python itself, and character-level encoding of it."""
+"""Real English text shipped with Python itself, and encoding of text for sequence models."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -117,3 +119,228 @@ def unigram_bits_per_char(ids: np.ndarray, vocab_size: int, reference: np.ndarra
     counts = np.bincount(np.asarray(reference).ravel(), minlength=vocab_size) + 1.0
     probs = counts / counts.sum()
     return float(-np.mean(np.log2(probs[np.asarray(ids).ravel()])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorising sequences of tokens for models that pad, mask and generate (notebook 02 onwards)
+
+
+class TokenVocabulary:
+    """Ids for tokens (characters or words), with four reserved ids for sequence models.
+
+    Id 0 is padding (so ``Embedding(mask_zero=True)`` masks it), 1 an unknown token, 2 the start
+    marker a decoder reads first, 3 the end marker a decoder writes last. Tokens get ids from 4
+    on, in sorted order.
+
+    Args:
+        tokens: the tokens to give ids to (duplicates ignored); strings that are not the
+            reserved names.
+    """
+
+    PAD, UNK, START, END = 0, 1, 2, 3
+    SPECIALS = ("<pad>", "<unk>", "<start>", "<end>")
+
+    def __init__(self, tokens: Iterable[str]):
+        uniq = sorted(set(tokens))
+        if not uniq:
+            raise ValueError("tokens must contain at least one token.")
+        bad = [t for t in uniq if not isinstance(t, str) or not t or t in self.SPECIALS]
+        if bad:
+            raise ValueError(
+                f"tokens must be non-empty strings other than {self.SPECIALS}; got {bad[:3]}."
+            )
+        self.tokens: list[str] = [*self.SPECIALS, *uniq]
+        self._index = {t: i for i, t in enumerate(self.tokens)}
+
+    @classmethod
+    def from_sequences(
+        cls, sequences: Iterable[Sequence[str]], min_count: int = 1
+    ) -> TokenVocabulary:
+        """The tokens that occur at least ``min_count`` times in ``sequences``.
+
+        A string counts as a sequence of characters; a list of words as a sequence of words.
+        """
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise ValueError(f"min_count must be a positive integer; got {min_count!r}.")
+        counts = Counter(token for seq in sequences for token in seq)
+        return cls(t for t, c in counts.items() if c >= min_count)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def encode(
+        self, sequence: Sequence[str], add_start: bool = False, add_end: bool = False
+    ) -> np.ndarray:
+        """Tokens -> int32 ids of shape ``(len(sequence) + add_start + add_end,)``.
+
+        Unknown tokens map to ``UNK``.
+        """
+        ids = [self._index.get(t, self.UNK) for t in sequence]
+        return np.array(
+            [self.START] * add_start + ids + [self.END] * add_end, dtype=np.int32
+        ).reshape(-1)
+
+    def encode_batch(
+        self,
+        sequences: Sequence[Sequence[str]],
+        max_len: int | None = None,
+        add_start: bool = False,
+        add_end: bool = False,
+        padding: str = "post",
+    ) -> np.ndarray:
+        """Encode several sequences into one padded int32 array ``(n, max_len)``.
+
+        Args:
+            sequences: ``n`` token sequences of any lengths.
+            max_len: width of the array (the longest encoded sequence when None).
+            add_start, add_end: add the start / end marker to every sequence.
+            padding: ``"post"`` pads after each sequence (what cuDNN and masks expect),
+                ``"pre"`` before it.
+
+        Returns:
+            int32 array ``(n, max_len)`` with ``PAD`` (0) in the padded positions.
+
+        Raises:
+            ValueError: for an unknown ``padding``, no sequences, or a sequence longer than
+                ``max_len``.
+        """
+        if padding not in ("post", "pre"):
+            raise ValueError(f"padding must be 'post' or 'pre'; got {padding!r}.")
+        encoded = [self.encode(s, add_start, add_end) for s in sequences]
+        if not encoded:
+            raise ValueError("sequences must contain at least one sequence.")
+        longest = max(len(e) for e in encoded)
+        if max_len is None:
+            max_len = longest
+        if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
+            raise ValueError(f"max_len must be a positive integer or None; got {max_len!r}.")
+        if longest > max_len:
+            raise ValueError(
+                f"a sequence has {longest} ids (markers included) but max_len={max_len}; "
+                "raise max_len or shorten the data."
+            )
+        out = np.full((len(encoded), max_len), self.PAD, dtype=np.int32)
+        for row, ids in enumerate(encoded):
+            if len(ids):
+                if padding == "post":
+                    out[row, : len(ids)] = ids
+                else:
+                    out[row, max_len - len(ids) :] = ids
+        return out
+
+    def decode(self, ids: Iterable[int], stop_at_end: bool = True) -> list[str]:
+        """Ids -> tokens, leaving out padding and start markers.
+
+        Args:
+            ids: token ids.
+            stop_at_end: stop at the first end marker (otherwise end markers are left out).
+
+        Returns:
+            The tokens; unknown ids come back as ``"<unk>"``.
+
+        Raises:
+            ValueError: for an id outside ``[0, len(self))``.
+        """
+        out = []
+        for i in ids:
+            i = int(i)
+            if not 0 <= i < len(self.tokens):
+                raise ValueError(f"id {i} is outside the vocabulary of {len(self.tokens)} ids.")
+            if i == self.END and stop_at_end:
+                break
+            if i in (self.PAD, self.START, self.END):
+                continue
+            out.append(self.tokens[i])
+        return out
+
+    def decode_string(self, ids: Iterable[int], sep: str = "") -> str:
+        """``decode`` joined with ``sep`` (``""`` for characters, ``" "`` for words)."""
+        return sep.join(self.decode(ids))
+
+
+_WORD_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def tokenize_words(text: str) -> list[str]:
+    """Split text into words and single punctuation marks.
+
+    ``"twenty-one, two"`` -> ``["twenty", "-", "one", ",", "two"]``.
+    """
+    return _WORD_RE.findall(text)
+
+
+def join_words(tokens: Sequence[str]) -> str:
+    """The inverse of ``tokenize_words`` for English number words: spaces between words, none
+    around hyphens, none before commas. ``["twenty", "-", "one", ",", "two"]`` ->
+    ``"twenty-one, two"``.
+    """
+    text = " ".join(tokens)
+    return text.replace(" - ", "-").replace(" ,", ",")
+
+
+def parenthesis_tags(text: str) -> np.ndarray:
+    """Tag every character with 1 when it lies inside parentheses, else 0.
+
+    A running depth goes up at ``(`` and down after ``)`` (never below 0) and is reset at every
+    blank line, so a stray bracket cannot spill into the next paragraph. The brackets count as
+    inside. Which tag a character gets depends on a ``(`` that may be many characters back: a
+    tagger needs memory, not just the character in front of it.
+
+    Args:
+        text: any string.
+
+    Returns:
+        int32 array ``(len(text),)`` of 0 and 1.
+    """
+    tags = np.zeros(len(text), dtype=np.int32)
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "\n" and text[i + 1 : i + 2] == "\n":
+            depth = 0
+        if char == "(":
+            depth += 1
+        tags[i] = depth > 0
+        if char == ")":
+            depth = max(depth - 1, 0)
+    return tags
+
+
+def context_lookup_tags(
+    x_train: np.ndarray, y_train: np.ndarray, x: np.ndarray, context: int = 1
+) -> np.ndarray:
+    """A tagger with a fixed, short memory: a lookup table from the last ``context`` ids.
+
+    For every position of ``x`` it predicts the tag seen most often in training after the same
+    ``context`` ids (fewer at the start of a window); contexts never seen in training get the
+    overall most frequent tag. It is the best any model can do that looks only that far back,
+    on the training data, so a tagger that uses memory should beat it.
+
+    Args:
+        x_train, y_train: int arrays ``(n, time)`` of ids and their tags.
+        x: int array ``(m, time2)`` to tag.
+        context: how many ids the table looks at (the current one included), >= 1.
+
+    Returns:
+        int array ``(m, time2)`` of predicted tags.
+
+    Raises:
+        ValueError: for a bad ``context`` or arrays that are not 2-D / not aligned.
+    """
+    x_train, y_train, x = np.asarray(x_train), np.asarray(y_train), np.asarray(x)
+    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
+        raise ValueError(f"context must be a positive integer; got {context!r}.")
+    if x_train.ndim != 2 or x_train.shape != y_train.shape or x.ndim != 2:
+        raise ValueError("x_train and y_train must be equal 2-D arrays (n, time); x must be 2-D.")
+
+    def keys(ids: np.ndarray) -> list[list[tuple]]:
+        return [
+            [tuple(row[max(0, t - context + 1) : t + 1]) for t in range(len(row))] for row in ids
+        ]
+
+    table: dict[tuple, Counter] = {}
+    for row_keys, row_tags in zip(keys(x_train), y_train, strict=True):
+        for key, tag in zip(row_keys, row_tags, strict=True):
+            table.setdefault(key, Counter())[int(tag)] += 1
+    default = int(np.bincount(y_train.ravel()).argmax())
+    best = {key: counter.most_common(1)[0][0] for key, counter in table.items()}
+    return np.array([[best.get(k, default) for k in row] for row in keys(x)], dtype=np.int64)
