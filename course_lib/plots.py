@@ -73,20 +73,29 @@ def plot_history(
     return ax
 
 
-def _box(ax: Axes, xy: tuple[float, float], text: str, colour: str) -> None:
-    w, h = 0.7, 0.5
+def _box(
+    ax: Axes,
+    xy: tuple[float, float],
+    text: str,
+    colour: str,
+    size: tuple[float, float] = (0.7, 0.5),
+    fontsize: int = 10,
+) -> None:
+    """A rounded, labelled box centred on ``xy`` (the boxes of the RNN diagrams)."""
+    w, h = size
     ax.add_patch(
         FancyBboxPatch(
             (xy[0] - w / 2, xy[1] - h / 2),
             w,
             h,
-            boxstyle="round,pad=0.05",
+            boxstyle="round,pad=0.04",
             facecolor=colour,
             edgecolor="black",
-            alpha=0.85,
+            lw=0.8,
         )
     )
-    ax.text(*xy, text, ha="center", va="center", fontsize=10)
+    if text:
+        ax.text(*xy, text, ha="center", va="center", fontsize=fontsize)
 
 
 def _arrow(ax: Axes, start, end, label: str, colour: str, rad: float = 0.0) -> None:
@@ -319,23 +328,6 @@ def plot_lstm_gates(
 SHAPE_COLOURS = {"input": "#dde8f5", "state": "#f6dcdc", "output": "#dcefdc"}
 
 
-def _cell(ax: Axes, xy: tuple[float, float], colour: str, text: str = "") -> None:
-    w, h = 0.5, 0.42
-    ax.add_patch(
-        FancyBboxPatch(
-            (xy[0] - w / 2, xy[1] - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.03",
-            facecolor=colour,
-            edgecolor="black",
-            lw=0.8,
-        )
-    )
-    if text:
-        ax.text(*xy, text, ha="center", va="center", fontsize=8)
-
-
 def _link(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
     ax.add_patch(
         FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, color="0.3", lw=1.0)
@@ -375,12 +367,12 @@ def plot_sequence_shapes(ax: Axes | None = None) -> Axes:
     for title, example, steps, inputs, outputs in SEQUENCE_SHAPES:
         xs = [x0 + step * t for t in range(steps)]
         for t, x in enumerate(xs):
-            _cell(ax, (x, 1.0), SHAPE_COLOURS["state"], "h")
+            _box(ax, (x, 1.0), "h", SHAPE_COLOURS["state"], size=(0.5, 0.42), fontsize=8)
             if t in inputs:
-                _cell(ax, (x, 0.0), SHAPE_COLOURS["input"], "x")
+                _box(ax, (x, 0.0), "x", SHAPE_COLOURS["input"], size=(0.5, 0.42), fontsize=8)
                 _link(ax, (x, 0.21), (x, 0.79))
             if t in outputs:
-                _cell(ax, (x, 2.0), SHAPE_COLOURS["output"], "y")
+                _box(ax, (x, 2.0), "y", SHAPE_COLOURS["output"], size=(0.5, 0.42), fontsize=8)
                 _link(ax, (x, 1.21), (x, 1.79))
             if t:
                 _link(ax, (x - step + 0.25, 1.0), (x - 0.25, 1.0))
