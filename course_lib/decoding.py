@@ -95,3 +95,57 @@ def generate_text(
             logits = np.asarray(head(out))
             generated.append(int(sample_from_logits(logits, temperature, rng)[0]))
     return prompt + vocab.decode(generated)
+
+
+def generate_tokens(
+    model,
+    context: np.ndarray,
+    start_id: int,
+    end_id: int,
+    max_len: int,
+    temperature: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """Generate with a teacher-forced model by feeding its own outputs back in.
+
+    Works with ``build_conditional_generator_model`` (context: labels) and
+    ``build_encoder_decoder_model`` (context: source ids). At each step the model is run on
+    the whole prefix generated so far, and the next token is the arg-max (temperature 0) or a
+    draw from ``softmax(logits / temperature)``. Rerunning the prefix costs ``max_len**2 / 2``
+    steps instead of ``max_len``; notebook 08 carries the decoder state instead.
+
+    Args:
+        model: a model taking ``[context, previous]`` and returning ``(batch, time, vocab)``.
+        context: the first input, ``(batch,)`` or ``(batch, source_time)``.
+        start_id: the id fed in at step 0.
+        end_id: the id that ends a sequence.
+        max_len: most tokens to generate per sequence.
+        temperature: 0 for greedy, > 0 to sample.
+        seed: seeds the sampling.
+
+    Returns:
+        int32 array ``(batch, max_len)``: the generated ids, with the end marker and everything
+        after it set to 0 (padding).
+
+    Raises:
+        ValueError: for a bad ``max_len`` or a negative temperature.
+    """
+    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
+        raise ValueError(f"max_len must be a positive integer; got {max_len!r}.")
+    if not temperature >= 0:
+        raise ValueError(f"temperature must be >= 0; got {temperature!r}.")
+    context = np.asarray(context)
+    rng = np.random.default_rng(seed)
+    batch = len(context)
+    prefix = np.full((batch, 1), start_id, dtype=np.int32)
+    out = np.zeros((batch, max_len), dtype=np.int32)
+    done = np.zeros(batch, dtype=bool)
+    for t in range(max_len):
+        logits = np.asarray(model([context, prefix], training=False))[:, -1]
+        nxt = sample_from_logits(logits, temperature, rng).astype(np.int32)
+        done |= nxt == end_id
+        out[:, t] = np.where(done, 0, nxt)
+        if done.all():
+            break
+        prefix = np.concatenate([prefix, np.where(done, 0, nxt)[:, None]], axis=1)
+    return out

@@ -7,7 +7,6 @@ layers keep Keras' cuDNN-eligible defaults (tanh, sigmoid, no recurrent dropout,
 from __future__ import annotations
 
 import keras
-import numpy as np
 
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
 
@@ -254,7 +253,7 @@ def build_conditional_generator_model(
     The label is embedded into the RNN's initial state (both states for an LSTM). At step
     ``t`` the RNN reads the token produced at step ``t - 1`` (the start marker at step 0) and
     scores the next token. In training the true previous tokens are fed in (teacher forcing);
-    to generate, feed back the model's own choices (see ``generate_tokens``).
+    to generate, feed back the model's own choices (see ``decoding.generate_tokens``).
 
     Args:
         n_conditions: number of labels.
@@ -394,58 +393,3 @@ def build_conv_rnn_classifier_model(
     z = recurrent_layer(cell, units, name="rnn")(z)
     name = f"conv{len(strides)}_{cell}_classifier" if strides else f"{cell}_classifier"
     return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
-
-
-def generate_tokens(
-    model: keras.Model,
-    context: np.ndarray,
-    start_id: int,
-    end_id: int,
-    max_len: int,
-    temperature: float = 0.0,
-    seed: int = 0,
-) -> np.ndarray:
-    """Generate with a teacher-forced model by feeding its own outputs back in.
-
-    Works with ``build_conditional_generator_model`` (context: labels) and
-    ``build_encoder_decoder_model`` (context: source ids). At each step the model is run on
-    the whole prefix generated so far, and the next token is the arg-max (temperature 0) or a
-    draw from ``softmax(logits / temperature)``. Rerunning the prefix costs ``max_len**2 / 2``
-    steps instead of ``max_len``; notebook 08 carries the decoder state instead.
-
-    Args:
-        model: a model taking ``[context, previous]`` and returning ``(batch, time, vocab)``.
-        context: the first input, ``(batch,)`` or ``(batch, source_time)``.
-        start_id: the id fed in at step 0.
-        end_id: the id that ends a sequence.
-        max_len: most tokens to generate per sequence.
-        temperature: 0 for greedy, > 0 to sample.
-        seed: seeds the sampling.
-
-    Returns:
-        int32 array ``(batch, max_len)``: the generated ids, with the end marker and everything
-        after it set to 0 (padding).
-
-    Raises:
-        ValueError: for a bad ``max_len`` or a negative temperature.
-    """
-    from course_lib.decoding import sample_from_logits
-
-    max_len = _positive_int(max_len, "max_len")
-    if not temperature >= 0:
-        raise ValueError(f"temperature must be >= 0; got {temperature!r}.")
-    context = np.asarray(context)
-    rng = np.random.default_rng(seed)
-    batch = len(context)
-    prefix = np.full((batch, 1), start_id, dtype=np.int32)
-    out = np.zeros((batch, max_len), dtype=np.int32)
-    done = np.zeros(batch, dtype=bool)
-    for t in range(max_len):
-        logits = np.asarray(model([context, prefix], training=False))[:, -1]
-        nxt = sample_from_logits(logits, temperature, rng).astype(np.int32)
-        done |= nxt == end_id
-        out[:, t] = np.where(done, 0, nxt)
-        if done.all():
-            break
-        prefix = np.concatenate([prefix, np.where(done, 0, nxt)[:, None]], axis=1)
-    return out

@@ -4,7 +4,7 @@ import pytest
 
 from course_lib import models
 from course_lib.data.text import CharVocabulary
-from course_lib.decoding import generate_text, sample_from_logits
+from course_lib.decoding import generate_text, generate_tokens, sample_from_logits
 
 
 def test_sampling_follows_softmax_and_greedy():
@@ -49,3 +49,27 @@ def test_generate_text_bad_arguments():
     other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")])
     with pytest.raises(ValueError, match="embedding"):
         generate_text(other, vocab, "a", 3)
+
+
+def test_generate_tokens_feeds_outputs_back():
+    class Counter(keras.Model):
+        """Scores id (last id + 1) highest; id 3 is the end marker after it reaches 7."""
+
+        def call(self, inputs, training=False):
+            context, previous = inputs
+            nxt = np.asarray(previous)[:, -1] + 1
+            nxt = np.where(nxt > 7, 3, nxt) + np.asarray(context)[:, 0] * 0
+            return keras.ops.one_hot(np.repeat(nxt[:, None], previous.shape[1], 1), 10) * 9
+
+    out = generate_tokens(Counter(), np.array([[0], [0]]), start_id=4, end_id=3, max_len=6)
+    assert out.shape == (2, 6) and out.dtype == np.int32
+    assert out[0].tolist() == [5, 6, 7, 0, 0, 0]  # the end marker and after become padding
+    sampled = generate_tokens(Counter(), np.zeros((1, 1)), 4, 3, max_len=2, temperature=1.0)
+    assert sampled.shape == (1, 2)
+
+
+def test_generate_tokens_bad_arguments():
+    with pytest.raises(ValueError, match="max_len"):
+        generate_tokens(None, np.zeros(1), 2, 3, max_len=0)
+    with pytest.raises(ValueError, match="temperature"):
+        generate_tokens(None, np.zeros(1), 2, 3, max_len=2, temperature=-1)

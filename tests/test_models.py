@@ -128,23 +128,6 @@ def test_conv_rnn_classifier_downsamples():
     assert hybrid.get_layer("conv1").kernel_size == (8,)
 
 
-def test_generate_tokens_feeds_outputs_back():
-    class Counter(keras.Model):
-        """Scores id (last id + 1) highest; id 3 is the end marker after it reaches 7."""
-
-        def call(self, inputs, training=False):
-            context, previous = inputs
-            nxt = np.asarray(previous)[:, -1] + 1
-            nxt = np.where(nxt > 7, 3, nxt) + np.asarray(context)[:, 0] * 0
-            return keras.ops.one_hot(np.repeat(nxt[:, None], previous.shape[1], 1), 10) * 9
-
-    out = models.generate_tokens(Counter(), np.array([[0], [0]]), start_id=4, end_id=3, max_len=6)
-    assert out.shape == (2, 6) and out.dtype == np.int32
-    assert out[0].tolist() == [5, 6, 7, 0, 0, 0]  # the end marker and after become padding
-    sampled = models.generate_tokens(Counter(), np.zeros((1, 1)), 4, 3, max_len=2, temperature=1.0)
-    assert sampled.shape == (1, 2)
-
-
 def test_new_builders_bad_arguments():
     with pytest.raises(ValueError, match="n_classes"):
         models.build_bag_of_tokens_classifier_model(5, 0)
@@ -158,10 +141,6 @@ def test_new_builders_bad_arguments():
         models.build_encoder_decoder_model(0, 5)
     with pytest.raises(ValueError, match="strides"):
         models.build_conv_rnn_classifier_model(1, 2, strides=(1,))
-    with pytest.raises(ValueError, match="max_len"):
-        models.generate_tokens(None, np.zeros(1), 2, 3, max_len=0)
-    with pytest.raises(ValueError, match="temperature"):
-        models.generate_tokens(None, np.zeros(1), 2, 3, max_len=2, temperature=-1)
 
 
 @pytest.mark.parametrize("cell", models.CELL_TYPES)
