@@ -4,8 +4,36 @@
 - ``text``: Python's own documentation prose (``pydoc_data``), character and token encoding.
 - ``names``: surnames from Faker's per-locale lists, labelled with their language.
 - ``synthetic``: generated tasks named for what they test (e.g. marked-symbol recall).
+- ``reviews``: IMDB movie reviews through tensorflow-datasets (full profile only).
+- ``video``: moving handwritten digits made from scikit-learn's ``load_digits``.
+- ``dates``: human-written dates in many locales (Babel) and their ISO form.
+- ``pronunciation``: CMUdict spellings and their phonemes.
+- ``speech``: utterances synthesised with eSpeak NG, many voices, offline.
+- ``scenes``: captioned scenes of handwritten digits.
 """
 
-from course_lib.data import names, series, synthetic, text
+from course_lib.data import (
+    dates,
+    names,
+    pronunciation,
+    reviews,
+    scenes,
+    series,
+    speech,
+    synthetic,
+    text,
+    video,
+)
 
-__all__ = ["names", "series", "synthetic", "text"]
+__all__ = [
+    "dates",
+    "names",
+    "pronunciation",
+    "reviews",
+    "scenes",
+    "series",
+    "speech",
+    "synthetic",
+    "text",
+    "video",
+]

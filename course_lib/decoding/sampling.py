@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "sample_from_logits",
+    "generate_text",
+    "generate_tokens",
+]
+
 
 def sample_from_logits(
     logits: np.ndarray, temperature: float, rng: np.random.Generator

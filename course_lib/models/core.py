@@ -8,6 +8,22 @@ from __future__ import annotations
 
 import keras
 
+__all__ = [
+    "CELL_TYPES",
+    "recurrent_layer",
+    "build_rnn_forecaster_model",
+    "build_dense_forecaster_model",
+    "build_conv_forecaster_model",
+    "build_char_language_model",
+    "build_sequence_classifier_model",
+    "build_bag_of_tokens_classifier_model",
+    "build_token_classifier_model",
+    "build_conditional_generator_model",
+    "build_sequence_tagger_model",
+    "build_encoder_decoder_model",
+    "build_conv_rnn_classifier_model",
+]
+
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
 
 

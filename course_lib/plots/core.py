@@ -10,6 +10,23 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+__all__ = [
+    "STYLE",
+    "WEIGHT_COLOURS",
+    "apply_style",
+    "plot_history",
+    "plot_unrolled_rnn",
+    "plot_gradient_norms",
+    "plot_forecast",
+    "plot_metric_vs",
+    "plot_lstm_gates",
+    "SHAPE_COLOURS",
+    "SEQUENCE_SHAPES",
+    "plot_sequence_shapes",
+    "plot_padded_batch",
+    "plot_char_tags",
+]
+
 STYLE = {
     "figure.figsize": (7.0, 3.6),
     "figure.dpi": 100,
