@@ -9,4 +9,5 @@ from course_lib.plots.core import *
 from course_lib.plots.deep import *
 from course_lib.plots.gru import *
 from course_lib.plots.speech import *
+from course_lib.plots.stacked import *
 from course_lib.plots.video import *
