@@ -1,0 +1,110 @@
+"""Self-checks for the exercises of notebook 07 (ConvLSTM next-frame prediction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from course_lib.data.video import bounce_step
+from course_lib.exercises import run_check
+
+
+def check_convlstm_params(fn: Callable) -> bool:
+    """Exercise 1: ``fn(in_channels, filters, kernel_size)`` returns the number of weights of a
+    ``keras.layers.ConvLSTM2D(filters, kernel_size)`` reading ``in_channels`` channels.
+    """
+
+    def check(fn: Callable) -> None:
+        import keras
+
+        for in_channels, filters, kernel_size in [(1, 8, 3), (3, 5, 5), (16, 4, 1), (2, 7, 3)]:
+            layer = keras.layers.ConvLSTM2D(filters, kernel_size, padding="same")
+            layer.build((None, None, 6, 6, in_channels))
+            want = layer.count_params()
+            got = fn(in_channels, filters, kernel_size)
+            assert int(got) == want, (
+                f"in_channels={in_channels}, filters={filters}, kernel_size={kernel_size}: got "
+                f"{got}, Keras has {want}. Four blocks (i, f, g, o), each with a kernel over the "
+                "input channels, a recurrent kernel over the hidden channels, and a bias."
+            )
+
+    return run_check("Exercise 1 (ConvLSTM parameter count)", fn, check)
+
+
+def check_bounce_step(fn: Callable) -> bool:
+    """Exercise 2: ``fn(position, velocity, high)`` moves integer positions by their velocity and
+    reflects them off walls at 0 and ``high``, flipping the velocity of what bounced.
+    """
+
+    def check(fn: Callable) -> None:
+        cases = [
+            (np.array([0, 10, 5, 1, 9]), np.array([-2, 1, 2, -1, 2]), 10),
+            (np.array([3, 0, 4]), np.array([1, 1, -1]), 4),
+        ]
+        rng = np.random.default_rng(707)
+        high = 16
+        pos = rng.integers(0, high + 1, size=(50, 2))
+        vel = rng.integers(1, 3, size=(50, 2)) * rng.choice([-1, 1], size=(50, 2))
+        cases.append((pos, vel, high))
+        for position, velocity, high in cases:
+            want_p, want_v = bounce_step(position, velocity, high)
+            got_p, got_v = (np.asarray(a) for a in fn(position.copy(), velocity.copy(), high))
+            assert got_p.shape == want_p.shape and got_v.shape == want_v.shape, (
+                f"return (position, velocity) with the input shape {position.shape}."
+            )
+            assert np.array_equal(got_p, want_p), (
+                f"positions {position.tolist()} moving {velocity.tolist()} with walls at 0 and "
+                f"{high} should end at {want_p.tolist()}; got {got_p.tolist()}. A step past a "
+                "wall comes back by as much as it went past (it is reflected, not clipped)."
+            )
+            assert np.array_equal(got_v, want_v), (
+                f"velocities should become {want_v.tolist()}; got {got_v.tolist()}: flip the "
+                "velocity of each coordinate that bounced, and only of those."
+            )
+
+    return run_check("Exercise 2 (bouncing off the walls)", fn, check)
+
+
+def _causal(x: np.ndarray) -> np.ndarray:
+    return np.cumsum(x, axis=1) / np.arange(1, x.shape[1] + 1).reshape(1, -1, 1)
+
+
+def _peeks_two_ahead(x: np.ndarray) -> np.ndarray:
+    ahead = np.concatenate([x[:, 2:], np.zeros_like(x[:, :2])], axis=1)
+    return x + ahead
+
+
+def _last_frame_everywhere(x: np.ndarray) -> np.ndarray:
+    return np.repeat(x[:, -1:], x.shape[1], axis=1)
+
+
+def check_future_leak(fn: Callable) -> bool:
+    """Exercise 3: ``fn(predict, clips, t)`` replaces frames ``t, t+1, ...`` of ``clips`` with
+    noise and returns the largest absolute change of ``predict``'s outputs at steps before ``t``.
+    """
+
+    def check(fn: Callable) -> None:
+        rng = np.random.default_rng(7)
+        clips = rng.random((4, 6, 3)).astype(np.float32)
+        untouched = clips.copy()
+        for t in (1, 3, 5):
+            got = float(fn(_causal, clips, t))
+            assert np.array_equal(clips, untouched), "do not change the caller's clips; copy them."
+            assert got < 1e-6, (
+                f"a running mean over time cannot see the future, but your function reports a "
+                f"change of {got:.3g} at t={t}: compare only the outputs at steps 0..t-1."
+            )
+        got = float(fn(_peeks_two_ahead, clips, 3))
+        assert got > 1e-3, (
+            "output s of this model adds frame s+2, so changing frames from t=3 on changes "
+            f"outputs 1 and 2; your function reports {got:.3g}. Perturb frames t, t+1, ..."
+        )
+        got = float(fn(_last_frame_everywhere, clips, 2))
+        assert got > 1e-3, (
+            "every output of this model is the clip's last frame, so changing frames from t=2 "
+            f"on must change outputs 0 and 1; your function reports {got:.3g}. Replace every "
+            "frame from t to the end, not only frame t."
+        )
+
+    return run_check("Exercise 3 (a test for peeking at the future)", fn, check)
