@@ -137,3 +137,50 @@ def test_context_lookup_tags():
         context_lookup_tags(x_train, y_train, x_train, context=0)
     with pytest.raises(ValueError, match="2-D"):
         context_lookup_tags(x_train[0], y_train[0], x_train)
+
+
+# --- word segmentation (notebook 05) ---
+
+
+def test_letter_words_and_boundary_tags_round_trip():
+    from course_lib.data.text import insert_boundaries, letter_words, word_boundary_tags
+
+    words = letter_words("Don't stop, 3 times! Café")
+    assert words == ["don", "t", "stop", "times", "caf"]
+    letters, tags = word_boundary_tags(["the", "n", "then"])
+    assert letters == "thenthen" and tags.dtype == np.int32
+    assert tags.tolist() == [0, 0, 1, 1, 0, 0, 0, 1]
+    assert insert_boundaries(letters, tags) == "the n then"
+    text_words = letter_words(load_python_docs(max_chars=5_000))
+    letters, tags = word_boundary_tags(text_words)
+    assert insert_boundaries(letters, tags) == " ".join(text_words)
+    assert tags.sum() == len(text_words) and len(letters) == sum(map(len, text_words))
+    with pytest.raises(ValueError, match="words"):
+        word_boundary_tags(["a b"])
+    with pytest.raises(ValueError, match="words"):
+        word_boundary_tags(["a", ""])
+    with pytest.raises(ValueError, match="tags"):
+        insert_boundaries("abc", [0, 1])
+    with pytest.raises(ValueError, match="text"):
+        letter_words(None)
+
+
+def test_tagged_windows_stay_aligned():
+    from course_lib.data.text import tagged_windows
+
+    ids = np.arange(10)
+    tags = ids % 2
+    x, y = tagged_windows(ids, tags, seq_len=4)
+    assert x.shape == y.shape == (2, 4) and x.dtype == y.dtype == np.int32
+    np.testing.assert_array_equal(x, [[0, 1, 2, 3], [4, 5, 6, 7]])
+    np.testing.assert_array_equal(y, x % 2)
+    x, _ = tagged_windows(ids, tags, seq_len=4, step=3)
+    np.testing.assert_array_equal(x[:, 0], [0, 3, 6])
+    with pytest.raises(ValueError, match="seq_len"):
+        tagged_windows(ids, tags, seq_len=0)
+    with pytest.raises(ValueError, match="step"):
+        tagged_windows(ids, tags, seq_len=2, step=0)
+    with pytest.raises(ValueError, match="tags"):
+        tagged_windows(ids, tags[:-1], seq_len=2)
+    with pytest.raises(ValueError, match="seq_len"):
+        tagged_windows(ids, tags, seq_len=11)

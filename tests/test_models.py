@@ -152,3 +152,62 @@ def test_sequence_classifier(cell):
     assert not lstm.get_layer("rnn").cell.unit_forget_bias
     with pytest.raises(ValueError, match="n_classes"):
         models.build_sequence_classifier_model(5, 0)
+
+
+# --- bidirectional options (notebook 05) ---
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_bidirectional_tagger_sees_the_future_and_doubles_the_weights(cell):
+    kwargs = dict(vocab_size=8, n_tags=2, units=4, embedding_dim=3, cell=cell)
+    one_way = models.build_sequence_tagger_model(**kwargs)
+    both = models.build_sequence_tagger_model(**kwargs, bidirectional=True)
+    rnn = both.get_layer("rnn")
+    assert isinstance(rnn, keras.layers.Bidirectional) and rnn.merge_mode == "concat"
+    assert rnn.forward_layer.name == "forward_rnn" and rnn.backward_layer.go_backwards
+    assert rnn.count_params() == 2 * one_way.get_layer("rnn").count_params()
+    a = np.array([[1, 2, 3, 4, 5]], "int32")
+    b = np.array([[1, 2, 3, 7, 7]], "int32")
+    out_a, out_b = np.asarray(both(a)), np.asarray(both(b))
+    assert out_a.shape == (1, 5, 2) and both.name == f"bidirectional_{cell}_tagger"
+    assert not np.allclose(out_a[:, :3], out_b[:, :3])  # earlier tags depend on later ids
+    summed = models.build_sequence_tagger_model(**kwargs, bidirectional=True, merge_mode="sum")
+    assert summed.get_layer("logits").kernel.shape == (4, 2)
+    assert both.get_layer("logits").kernel.shape == (8, 2)
+
+
+def test_bidirectional_layers_keep_cudnn_configuration():
+    for cell in ("lstm", "gru"):
+        layer = models.sequence_layer(cell, 4, "r", bidirectional=True)
+        for direction in (layer.forward_layer, layer.backward_layer):
+            assert direction.cell.activation is keras.activations.tanh
+            assert direction.cell.recurrent_activation is keras.activations.sigmoid
+            assert direction.cell.recurrent_dropout == 0 and not direction.unroll
+            assert direction.cell.use_bias
+        if cell == "gru":
+            assert layer.forward_layer.cell.reset_after and layer.backward_layer.cell.reset_after
+    assert isinstance(models.sequence_layer("gru", 4, "r"), keras.layers.GRU)
+
+
+@pytest.mark.parametrize("cell", models.CELL_TYPES)
+def test_other_builders_accept_bidirectional(cell):
+    clf = models.build_sequence_classifier_model(5, 3, units=4, cell=cell, bidirectional=True)
+    assert clf(np.zeros((2, 7, 5), "float32")).shape == (2, 3)
+    assert clf.get_layer("logits").kernel.shape == (8, 3)
+    lm = models.build_char_language_model(
+        9, units=4, embedding_dim=3, cell=cell, bidirectional=True
+    )
+    assert lm(np.zeros((2, 6), "int32")).shape == (2, 6, 9)
+    tok = models.build_token_classifier_model(12, 2, units=4, cell=cell, bidirectional=True)
+    ids = np.array([[3, 4, 5, 0, 0]], "int32")
+    wide = np.array([[3, 4, 5, 0, 0, 0, 0]], "int32")
+    np.testing.assert_allclose(tok(ids), tok(wide), atol=1e-5)  # the backward pass skips padding
+
+
+def test_bidirectional_bad_arguments():
+    with pytest.raises(ValueError, match="merge_mode"):
+        models.build_sequence_tagger_model(5, 2, bidirectional=True, merge_mode=None)
+    with pytest.raises(ValueError, match="merge_mode"):
+        models.sequence_layer("gru", 3, "r", bidirectional=True, merge_mode="max")
+    with pytest.raises(ValueError, match="bidirectional"):
+        models.build_sequence_classifier_model(5, 2, bidirectional="yes")

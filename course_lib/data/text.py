@@ -344,3 +344,106 @@ def context_lookup_tags(
     default = int(np.bincount(y_train.ravel()).argmax())
     best = {key: counter.most_common(1)[0][0] for key, counter in table.items()}
     return np.array([[best.get(k, default) for k in row] for row in keys(x)], dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# Word segmentation (notebook 05): recover the spaces of text written without them
+
+
+_LETTERS_RE = re.compile(r"[a-z]+")
+
+
+def letter_words(text: str) -> list[str]:
+    """The words of ``text``: lower-cased runs of the letters a-z, everything else dropped.
+
+    ``"Don't stop, 3 times!"`` -> ``["don", "t", "stop", "times"]``.
+
+    Args:
+        text: any string.
+
+    Returns:
+        The words in order.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string; got {type(text).__name__}.")
+    return _LETTERS_RE.findall(text.lower())
+
+
+def word_boundary_tags(words: Sequence[str]) -> tuple[str, np.ndarray]:
+    """Write words with no spaces between them and tag where each word ends.
+
+    ``["the", "cat"]`` -> ``("thecat", [0, 0, 1, 0, 0, 1])``. Whether a letter ends a word
+    often depends on the letters that follow (``the|n`` or ``then``), which is why the task
+    rewards a tagger that can read ahead.
+
+    Args:
+        words: non-empty strings without whitespace.
+
+    Returns:
+        ``(letters, tags)``: the joined string of length ``n`` and an int32 array ``(n,)`` with
+        1 at the last letter of every word.
+
+    Raises:
+        ValueError: for an empty word or a word containing whitespace.
+    """
+    words = list(words)
+    bad = [w for w in words if not isinstance(w, str) or not w or any(c.isspace() for c in w)]
+    if bad:
+        raise ValueError(f"words must be non-empty strings without whitespace; got {bad[:3]}.")
+    letters = "".join(words)
+    tags = np.zeros(len(letters), dtype=np.int32)
+    tags[np.cumsum([len(w) for w in words], dtype=np.int64) - 1] = 1
+    return letters, tags
+
+
+def insert_boundaries(letters: str, tags: Sequence[int]) -> str:
+    """The inverse of ``word_boundary_tags``: a space after every letter tagged 1.
+
+    Args:
+        letters: the text without spaces, length ``n``.
+        tags: ``n`` values, 1 where a word ends (a trailing space is not added).
+
+    Returns:
+        The text with spaces put back.
+
+    Raises:
+        ValueError: if the lengths differ.
+    """
+    tags = np.asarray(tags).ravel()
+    if len(tags) != len(letters):
+        raise ValueError(f"tags has {len(tags)} values for {len(letters)} letters.")
+    out = "".join(c + (" " if t else "") for c, t in zip(letters, tags, strict=True))
+    return out.rstrip(" ")
+
+
+def tagged_windows(
+    ids: np.ndarray, tags: np.ndarray, seq_len: int, step: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut an id stream and its aligned tags into windows of the same ``seq_len`` steps.
+
+    Args:
+        ids, tags: arrays of shape ``(n,)``.
+        seq_len: length of each window.
+        step: distance between the starts of consecutive windows (``seq_len`` when None: no
+            overlap).
+
+    Returns:
+        ``x`` and ``y``, int32 arrays ``(windows, seq_len)``; the last incomplete window is
+        dropped.
+
+    Raises:
+        ValueError: for bad lengths, misaligned arrays, or a stream shorter than one window.
+    """
+    ids, tags = np.asarray(ids), np.asarray(tags)
+    step = seq_len if step is None else step
+    for value, label in ((seq_len, "seq_len"), (step, "step")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{label} must be a positive integer; got {value!r}.")
+    if ids.ndim != 1 or ids.shape != tags.shape:
+        raise ValueError(
+            f"ids and tags must be 1-D of equal length; got {ids.shape}, {tags.shape}."
+        )
+    if len(ids) < seq_len:
+        raise ValueError(f"the stream has {len(ids)} values, fewer than seq_len={seq_len}.")
+    idx = np.arange(0, len(ids) - seq_len + 1, step)[:, None] + np.arange(seq_len)[None, :]
+    return ids[idx].astype(np.int32), tags[idx].astype(np.int32)

@@ -10,7 +10,9 @@ import keras
 
 __all__ = [
     "CELL_TYPES",
+    "MERGE_MODES",
     "recurrent_layer",
+    "sequence_layer",
     "build_rnn_forecaster_model",
     "build_dense_forecaster_model",
     "build_conv_forecaster_model",
@@ -25,6 +27,8 @@ __all__ = [
 ]
 
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
+# how ``keras.layers.Bidirectional`` combines its two directions (None: a list of both)
+MERGE_MODES = ("concat", "sum", "ave", "mul")
 
 
 def _positive_int(value: object, label: str) -> int:
@@ -67,6 +71,50 @@ def recurrent_layer(cell: str, units: int, name: str, **kwargs: object) -> keras
     if cell not in layers:
         raise ValueError(f"cell={cell!r} is not supported; use one of {CELL_TYPES}.")
     return layers[cell](units, name=name, **kwargs)
+
+
+def sequence_layer(
+    cell: str,
+    units: int,
+    name: str,
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
+    **kwargs: object,
+) -> keras.layers.Layer:
+    """A recurrent layer that reads left to right, or both ways when ``bidirectional``.
+
+    The bidirectional version is ``keras.layers.Bidirectional`` around ``recurrent_layer``: two
+    layers with their own weights, one reading the sequence forwards and one backwards, their
+    outputs merged step by step. Both keep the cuDNN-eligible configuration.
+
+    Args:
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        units: size of each direction's hidden state.
+        name: the layer's name (the wrapper's, when bidirectional; its two directions are then
+            named ``forward_<name>`` and ``backward_<name>``).
+        bidirectional: read the sequence in both directions.
+        merge_mode: how the two directions are combined, one of ``MERGE_MODES``
+            (``"concat"`` doubles the output size; the others keep ``units``).
+        **kwargs: passed to the recurrent layer (e.g. ``return_sequences=True``).
+
+    Returns:
+        A Keras layer.
+
+    Raises:
+        ValueError: for a bad cell, unit count, ``bidirectional`` or ``merge_mode``.
+    """
+    if not isinstance(bidirectional, bool):
+        raise ValueError(f"bidirectional must be True or False; got {bidirectional!r}.")
+    if merge_mode not in MERGE_MODES:
+        raise ValueError(f"merge_mode must be one of {MERGE_MODES}; got {merge_mode!r}.")
+    layer = recurrent_layer(cell, units, name=name, **kwargs)
+    if not bidirectional:
+        return layer
+    return keras.layers.Bidirectional(layer, merge_mode=merge_mode, name=name)
+
+
+def _model_name(cell: str, bidirectional: bool, task: str) -> str:
+    return f"{'bidirectional_' if bidirectional else ''}{cell}_{task}"
 
 
 def build_rnn_forecaster_model(
@@ -141,7 +189,12 @@ def build_conv_forecaster_model(filters: int = 32, scale: float = 1.0) -> keras.
 
 
 def build_char_language_model(
-    vocab_size: int, units: int = 256, embedding_dim: int = 32, cell: str = "simple_rnn"
+    vocab_size: int,
+    units: int = 256,
+    embedding_dim: int = 32,
+    cell: str = "simple_rnn",
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
 ) -> keras.Model:
     """A character-level language model: embedding, one recurrent layer, logits per step.
 
@@ -150,6 +203,10 @@ def build_char_language_model(
         units: size of the hidden state.
         embedding_dim: size of each character's learned vector.
         cell: the recurrent cell type (see ``recurrent_layer``).
+        bidirectional: read the sequence in both directions (notebook 05 builds
+            one to show why a language model must not: it sees the character it predicts).
+        merge_mode: how the two directions are combined when bidirectional (see
+            ``sequence_layer``).
 
     Returns:
         A model mapping int ids ``(batch, time)`` to logits ``(batch, time, vocab_size)``: at
@@ -160,13 +217,19 @@ def build_char_language_model(
     z = keras.layers.Embedding(
         vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
-    z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
+    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
     logits = keras.layers.Dense(vocab_size, name="logits")(z)
-    return keras.Model(inputs, logits, name=f"{cell}_char_lm")
+    return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "char_lm"))
 
 
 def build_sequence_classifier_model(
-    features: int, n_classes: int, units: int = 32, cell: str = "lstm", **rnn_kwargs: object
+    features: int,
+    n_classes: int,
+    units: int = 32,
+    cell: str = "lstm",
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
+    **rnn_kwargs: object,
 ) -> keras.Model:
     """Many-to-one classifier: one recurrent layer reads the sequence, its last state is scored.
 
@@ -175,18 +238,22 @@ def build_sequence_classifier_model(
         n_classes: number of classes; the model outputs one logit per class.
         units: size of the hidden state.
         cell: the recurrent cell type (see ``recurrent_layer``).
+        bidirectional: read the sequence in both directions (the forward direction's last
+            state merged with the backward direction's last state, which it reached at step 0).
+        merge_mode: how the two directions are combined when bidirectional (see
+            ``sequence_layer``).
         **rnn_kwargs: passed to the recurrent layer (e.g. ``unit_forget_bias=False``).
 
     Returns:
         A model mapping ``(batch, time, features)`` (any ``time``) to logits ``(batch, n_classes)``;
-        the recurrent layer is named ``"rnn"``.
+        the recurrent layer (or its ``Bidirectional`` wrapper) is named ``"rnn"``.
     """
     features = _positive_int(features, "features")
     n_classes = _positive_int(n_classes, "n_classes")
     inputs = keras.Input(shape=(None, features), name="sequence")
-    z = recurrent_layer(cell, units, name="rnn", **rnn_kwargs)(inputs)
+    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, **rnn_kwargs)(inputs)
     logits = keras.layers.Dense(n_classes, name="logits")(z)
-    return keras.Model(inputs, logits, name=f"{cell}_classifier")
+    return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "classifier"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,6 +296,8 @@ def build_token_classifier_model(
     embedding_dim: int = 16,
     cell: str = "gru",
     mask: bool = True,
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
 ) -> keras.Model:
     """Many-to-one: read a sequence of ids, classify it from the last hidden state.
 
@@ -241,6 +310,10 @@ def build_token_classifier_model(
         mask: let the embedding mask id 0, so the RNN skips padded steps and its final state
             is the state after each sequence's last real step. With False the RNN reads the
             padding like any other input.
+        bidirectional: read the sequence in both directions; with the mask, the
+            backward direction starts at each sequence's last real id.
+        merge_mode: how the two directions are combined when bidirectional (see
+            ``sequence_layer``).
 
     Returns:
         A model mapping int ids ``(batch, time)`` to logits ``(batch, n_classes)``.
@@ -252,8 +325,8 @@ def build_token_classifier_model(
     z = keras.layers.Embedding(
         vocab_size, _positive_int(embedding_dim, "embedding_dim"), mask_zero=mask, name="embedding"
     )(inputs)
-    z = recurrent_layer(cell, units, name="rnn")(z)
-    name = f"{cell}_classifier" + ("" if mask else "_unmasked")
+    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode)(z)
+    name = _model_name(cell, bidirectional, "classifier") + ("" if mask else "_unmasked")
     return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
 
 
@@ -306,6 +379,8 @@ def build_sequence_tagger_model(
     units: int = 64,
     embedding_dim: int = 16,
     cell: str = "gru",
+    bidirectional: bool = False,
+    merge_mode: str = "concat",
 ) -> keras.Model:
     """Many-to-many, aligned: one tag for every input step, from the state at that step.
 
@@ -315,18 +390,23 @@ def build_sequence_tagger_model(
         units: size of the hidden state.
         embedding_dim: size of each id's learned vector.
         cell: the recurrent cell type (see ``recurrent_layer``).
+        bidirectional: read the sequence in both directions (``keras.layers.Bidirectional``).
+        merge_mode: how the two directions are combined when bidirectional (see
+            ``sequence_layer``).
 
     Returns:
-        A model mapping int ids ``(batch, time)`` to logits ``(batch, time, n_tags)``. The RNN
-        reads left to right, so the tag at step ``t`` can use steps ``0..t`` only.
+        A model mapping int ids ``(batch, time)`` to logits ``(batch, time, n_tags)``. A one-way
+        RNN reads left to right, so the tag at step ``t`` can use steps ``0..t`` only; a
+        bidirectional one uses the whole sequence.
     """
     vocab_size = _positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.Embedding(
         vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
-    z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
-    return _logits_model(inputs, z, _positive_int(n_tags, "n_tags"), f"{cell}_tagger")
+    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
+    name = _model_name(cell, bidirectional, "tagger")
+    return _logits_model(inputs, z, _positive_int(n_tags, "n_tags"), name)
 
 
 def build_encoder_decoder_model(
