@@ -316,3 +316,175 @@ def _state(value: np.ndarray, batch: int, units: int) -> np.ndarray:
             f"got {value.shape}."
         )
     return value
+
+
+@dataclass(frozen=True)
+class GRUTrace:
+    """Every intermediate value of a GRU run, each of shape ``(batch, time, units)``.
+
+    Attributes:
+        z: update gate, how much of the previous state is *kept* (Keras' convention:
+            ``h_t = z * h_{t-1} + (1 - z) * candidate``).
+        r: reset gate, how much of the previous state the candidate may read.
+        candidate: the proposed new state (tanh), often written ``h~_t``.
+        h: hidden state after each step (what the layer outputs).
+    """
+
+    z: np.ndarray
+    r: np.ndarray
+    candidate: np.ndarray
+    h: np.ndarray
+
+
+class GRUScratch:
+    """The GRU cell, one step at a time, in Keras' weight layout and gate order (z, r, h).
+
+    With ``x_t W`` and ``h_{t-1} U`` split into three blocks of ``units`` columns (z, r, h)::
+
+        z = sigmoid(x W_z + b_z + h U_z + b'_z)     r = sigmoid(x W_r + b_r + h U_r + b'_r)
+        reset_after=True  (Keras' default, cuDNN):  g = tanh(x W_h + b_h + r * (h U_h + b'_h))
+        reset_after=False (Cho et al., 2014):       g = tanh(x W_h + b_h + (r * h) U_h)
+        h_t = z * h_{t-1} + (1 - z) * g             (g is the candidate state)
+
+    ``b`` is the input bias and ``b'`` the recurrent bias; only ``reset_after=True`` has the
+    second one.
+
+    Args:
+        kernel: input weights, shape ``(features, 3 * units)``.
+        recurrent_kernel: recurrent weights, shape ``(units, 3 * units)``.
+        bias: shape ``(2, 3 * units)`` (rows: input bias, recurrent bias) when ``reset_after``,
+            else ``(3 * units,)``; zeros when None.
+        reset_after: apply the reset gate after the recurrent matrix product (True, Keras'
+            default) or to the previous state before it (False).
+    """
+
+    def __init__(
+        self,
+        kernel: np.ndarray,
+        recurrent_kernel: np.ndarray,
+        bias: np.ndarray | None = None,
+        reset_after: bool = True,
+    ):
+        if not isinstance(reset_after, bool | np.bool_):
+            raise ValueError(f"reset_after must be True or False; got {reset_after!r}.")
+        kernel = np.asarray(kernel, dtype=np.float64)
+        recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
+        if kernel.ndim != 2 or kernel.shape[1] % 3 or kernel.shape[1] == 0:
+            raise ValueError(f"kernel must have shape (features, 3 * units); got {kernel.shape}.")
+        units = kernel.shape[1] // 3
+        if recurrent_kernel.shape != (units, 3 * units):
+            raise ValueError(
+                f"recurrent_kernel must have shape ({units}, {3 * units}) to match the kernel; "
+                f"got {recurrent_kernel.shape}."
+            )
+        bias_shape = (2, 3 * units) if reset_after else (3 * units,)
+        self.use_bias = bias is not None
+        bias = np.zeros(bias_shape) if bias is None else np.asarray(bias, dtype=np.float64)
+        if bias.shape != bias_shape:
+            raise ValueError(
+                f"bias must have shape {bias_shape} when reset_after={bool(reset_after)}; "
+                f"got {bias.shape}."
+            )
+        self.kernel, self.recurrent_kernel, self.bias = kernel, recurrent_kernel, bias
+        self.reset_after = bool(reset_after)
+
+    @property
+    def units(self) -> int:
+        """Number of hidden units (the size of h)."""
+        return self.kernel.shape[1] // 3
+
+    @property
+    def features(self) -> int:
+        """Number of input features per time step."""
+        return self.kernel.shape[0]
+
+    @classmethod
+    def from_keras(cls, layer: object) -> GRUScratch:
+        """Copy the weights and ``reset_after`` setting of a built ``keras.layers.GRU``.
+
+        Raises:
+            ValueError: if ``layer`` is not a built GRU, or uses activations other than tanh
+                and sigmoid (this class implements the standard cell only).
+        """
+        layer = _built_layer(layer, "GRU")
+        cell = layer.cell
+        acts = (
+            _keras_activation_name(cell.activation),
+            _keras_activation_name(cell.recurrent_activation),
+        )
+        if acts != ("tanh", "sigmoid"):
+            raise ValueError(
+                f"GRUScratch implements activation='tanh', recurrent_activation='sigmoid'; "
+                f"the layer uses {acts}."
+            )
+        bias = np.asarray(cell.bias) if cell.use_bias else None
+        return cls(
+            np.asarray(cell.kernel),
+            np.asarray(cell.recurrent_kernel),
+            bias,
+            reset_after=bool(cell.reset_after),
+        )
+
+    def step(self, x_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, ...]:
+        """One time step: ``(batch, features)``, ``(batch, units)`` -> ``(z, r, candidate, h)``,
+        each ``(batch, units)``.
+        """
+        sigmoid = _ACTIVATIONS["sigmoid"]
+        n = self.units
+        input_bias = self.bias[0] if self.reset_after else self.bias
+        x_z, x_r, x_h = np.split(x_t @ self.kernel + input_bias, 3, axis=-1)
+        if self.reset_after:
+            h_z, h_r, h_h = np.split(h_prev @ self.recurrent_kernel + self.bias[1], 3, axis=-1)
+        else:
+            h_z, h_r = np.split(h_prev @ self.recurrent_kernel[:, : 2 * n], 2, axis=-1)
+        z = sigmoid(x_z + h_z)
+        r = sigmoid(x_r + h_r)
+        if self.reset_after:  # reset the recurrent contribution after the matrix product
+            candidate = np.tanh(x_h + r * h_h)
+        else:  # reset the previous state, then multiply (the original GRU)
+            candidate = np.tanh(x_h + (r * h_prev) @ self.recurrent_kernel[:, 2 * n :])
+        h = z * h_prev + (1.0 - z) * candidate  # z keeps the old state, 1 - z lets the new in
+        return z, r, candidate, h
+
+    def trace(self, x: np.ndarray, initial_state: np.ndarray | None = None) -> GRUTrace:
+        """Run over a batch of sequences and keep every gate, candidate and hidden state.
+
+        Args:
+            x: inputs, shape ``(batch, time, features)``.
+            initial_state: ``h_0``, shape ``(batch, units)``; zeros when None.
+
+        Returns:
+            A ``GRUTrace`` whose arrays are ``(batch, time, units)``.
+        """
+        x = _check_sequence_input(x, self.features, type(self).__name__)
+        batch, steps, _ = x.shape
+        h = (
+            np.zeros((batch, self.units))
+            if initial_state is None
+            else _state(initial_state, batch, self.units)
+        )
+        names = ("z", "r", "candidate", "h")
+        out = {k: np.empty((batch, steps, self.units)) for k in names}
+        for t in range(steps):
+            values = self.step(x[:, t], h)
+            for key, value in zip(names, values, strict=True):
+                out[key][:, t] = value
+            h = values[-1]
+        return GRUTrace(**out)
+
+    def __call__(self, x: np.ndarray, initial_state: np.ndarray | None = None) -> np.ndarray:
+        """Inputs ``(batch, time, features)`` -> every hidden state ``(batch, time, units)``.
+
+        Args:
+            x: inputs, shape ``(batch, time, features)``.
+            initial_state: ``h_0``, shape ``(batch, units)``; zeros when None.
+        """
+        return self.trace(x, initial_state).h
+
+    def count_params(self) -> int:
+        """Number of weights as Keras counts them: ``3 * units * (features + units + 2)`` with
+        ``reset_after=True`` (two bias vectors), ``3 * units * (features + units + 1)`` without.
+        """
+        return (
+            self.kernel.size + self.recurrent_kernel.size + (self.bias.size if self.use_bias else 0)
+        )
