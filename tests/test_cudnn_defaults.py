@@ -57,6 +57,9 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
     "build_stacked_char_language_model": [
         dict(vocab_size=7, depth=2, units=4, embedding_dim=3, residual=True, dropout=0.1)
     ],
+    "build_convlstm_model": [dict(frame_shape=(8, 8, 1), filters=2)],  # ConvLSTM2D, no cuDNN
+    "build_frame_cnn_model": [dict(frame_shape=(8, 8, 1), filters=(2,))],  # no recurrent layer
+    "build_cnn_rnn_model": [dict(frame_shape=(8, 8, 1), conv_filters=(2,), units=4)],
 }
 
 # builder name -> why it may build a non-cuDNN LSTM/GRU (it teaches the alternative)
