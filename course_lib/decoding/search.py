@@ -1,5 +1,221 @@
-"""Greedy and beam search over a step function (notebooks 08 and 09)."""
+"""Greedy and beam search over a step function (notebooks 08 and 09).
+
+Both searches are independent of any model. A model plugs in through a **step function**::
+
+    log_probs, new_state = step_fn(tokens, state)
+
+- ``tokens``: ``np.ndarray (n,)`` of int32, the token each of the ``n`` rows emitted last
+  (``start_token`` at the first step);
+- ``state``: whatever the model needs to continue, as a nested tuple / list / dict of arrays
+  whose **leading dimension is n** (for example the decoder's hidden state, and also constant
+  inputs such as the encoder's outputs and their mask, which beam search must copy per beam);
+- ``log_probs``: ``(n, vocab)`` log-probabilities (``log_softmax`` of the logits) of the next
+  token for each row; ``new_state``: the state after reading ``tokens``, same structure and
+  leading dimension ``n``.
+
+For ``greedy_search``, ``n`` is the batch size. For ``beam_search``, ``n = batch * beam_width``:
+the search repeats every state leaf ``beam_width`` times along axis 0 (row ``b * beam_width + j``
+is beam ``j`` of batch item ``b``) and reorders the rows after each step, so ``step_fn`` never
+needs to know about beams. Rows that have finished keep being passed to ``step_fn`` (their
+output is ignored), so shapes never change.
+
+Each search returns, per batch item, the generated token ids **without** the start and end
+tokens. ``max_length`` is the largest number of steps; the end token, when generated, counts as
+one of them, so a returned list has at most ``max_length`` tokens (exactly ``max_length`` when no
+end token came).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["greedy_search", "beam_search"]
+
+StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
+
+
+def _map_state(fn: Callable[[Any], Any], state: Any) -> Any:
+    """Apply ``fn`` to every array leaf of a nested tuple / list / dict."""
+    if isinstance(state, dict):
+        return {key: _map_state(fn, value) for key, value in state.items()}
+    if isinstance(state, (tuple, list)):
+        return type(state)(_map_state(fn, value) for value in state)
+    return fn(state)
+
+
+def _leaves(state: Any) -> list[Any]:
+    out: list[Any] = []
+    _map_state(out.append, state)
+    return out
+
+
+def _batch_size(state: Any) -> int:
+    sizes = {np.shape(leaf)[0] if np.ndim(leaf) else None for leaf in _leaves(state)}
+    if not sizes or None in sizes or len(sizes) != 1:
+        raise ValueError(
+            "initial_state must be a (nested tuple/list/dict of) array(s), each with the same "
+            f"leading (batch) dimension; got leading sizes {sorted(map(str, sizes))}."
+        )
+    return int(sizes.pop())
+
+
+def _check_arguments(step_fn, start_token, end_token, max_length) -> None:
+    if not callable(step_fn):
+        raise ValueError(f"step_fn must be callable; got {type(step_fn).__name__}.")
+    for label, value in [("start_token", start_token), ("end_token", end_token)]:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{label} must be a non-negative integer; got {value!r}.")
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)):
+        raise ValueError(f"max_length must be a positive integer; got {max_length!r}.")
+    if max_length < 1:
+        raise ValueError(f"max_length must be a positive integer; got {max_length!r}.")
+
+
+def _log_probs(value: Any, rows: int, end_token: int) -> np.ndarray:
+    log_probs = np.asarray(value, dtype=np.float64)
+    if log_probs.ndim != 2 or log_probs.shape[0] != rows:
+        raise ValueError(
+            f"step_fn must return log_probs of shape ({rows}, vocab); got {log_probs.shape}."
+        )
+    if end_token >= log_probs.shape[1]:
+        raise ValueError(
+            f"end_token={end_token} is not below the vocabulary size {log_probs.shape[1]}."
+        )
+    return log_probs
+
+
+def greedy_search(
+    step_fn: StepFn,
+    initial_state: Any,
+    start_token: int,
+    end_token: int,
+    max_length: int,
+) -> list[list[int]]:
+    """Decode by taking the most probable token at every step (ties: the lowest id).
+
+    Args:
+        step_fn: ``(tokens (n,), state) -> (log_probs (n, vocab), new_state)``; see the module
+            docstring. Here ``n`` is the batch size.
+        initial_state: nested tuple / list / dict of arrays, leading dimension = batch size.
+        start_token: id fed at the first step.
+        end_token: id that ends a sequence (not included in the result).
+        max_length: most steps; the end token counts as one.
+
+    Returns:
+        One list of token ids per batch item, without start and end tokens.
+
+    Raises:
+        ValueError: for a bad argument or a ``step_fn`` output of the wrong shape.
+    """
+    _check_arguments(step_fn, start_token, end_token, max_length)
+    n = _batch_size(initial_state)
+    tokens = np.full(n, start_token, dtype=np.int32)
+    generated = np.zeros((n, max_length), dtype=np.int64)
+    lengths = np.full(n, max_length)
+    finished = np.zeros(n, dtype=bool)
+    state = initial_state
+    for t in range(max_length):
+        log_probs, state = step_fn(tokens, state)
+        log_probs = _log_probs(log_probs, n, end_token)
+        best = np.where(finished, end_token, log_probs.argmax(axis=-1))
+        generated[:, t] = best
+        newly = ~finished & (best == end_token)
+        lengths[newly] = t
+        finished |= newly
+        if finished.all():
+            break
+        tokens = best.astype(np.int32)
+    return [generated[i, : lengths[i]].tolist() for i in range(n)]
+
+
+def beam_search(
+    step_fn: StepFn,
+    initial_state: Any,
+    start_token: int,
+    end_token: int,
+    max_length: int,
+    beam_width: int = 4,
+    length_penalty: float = 0.0,
+    return_scores: bool = False,
+) -> list[list[int]] | tuple[list[list[int]], list[float]]:
+    """Decode by keeping the ``beam_width`` most probable partial sequences at every step.
+
+    At each step every kept sequence is extended by every token; the ``beam_width`` extensions
+    with the highest total log-probability survive (ties: lower beam, then lower token id). A
+    sequence that has produced the end token stays in the beam with its score frozen and
+    competes with the unfinished ones; the search stops when every kept sequence has finished,
+    or after ``max_length`` steps. Among the final ``beam_width`` sequences the answer is the one
+    with the highest ``score / length ** length_penalty`` (``length`` counts the generated
+    tokens, the end token included), so ``length_penalty=0`` picks the most probable sequence
+    and larger values favour longer ones. With ``beam_width=1`` this is ``greedy_search``.
+
+    Args:
+        step_fn: ``(tokens (n,), state) -> (log_probs (n, vocab), new_state)`` with
+            ``n = batch * beam_width``; see the module docstring.
+        initial_state: nested tuple / list / dict of arrays with leading dimension ``batch``
+            (not tiled: the search repeats each row ``beam_width`` times).
+        start_token: id fed at the first step.
+        end_token: id that ends a sequence (not included in the result).
+        max_length: most steps; the end token counts as one.
+        beam_width: sequences kept per batch item (>= 1).
+        length_penalty: exponent ``alpha >= 0`` of the length normalisation.
+        return_scores: also return each answer's (normalised) log-probability.
+
+    Returns:
+        One list of token ids per batch item, without start and end tokens; with
+        ``return_scores=True`` a pair ``(sequences, scores)`` with one float per item.
+
+    Raises:
+        ValueError: for a bad argument or a ``step_fn`` output of the wrong shape.
+    """
+    _check_arguments(step_fn, start_token, end_token, max_length)
+    if isinstance(beam_width, bool) or not isinstance(beam_width, (int, np.integer)):
+        raise ValueError(f"beam_width must be a positive integer; got {beam_width!r}.")
+    if beam_width < 1:
+        raise ValueError(f"beam_width must be a positive integer; got {beam_width!r}.")
+    if not np.isfinite(length_penalty) or length_penalty < 0:
+        raise ValueError(f"length_penalty must be a number >= 0; got {length_penalty!r}.")
+    n, k = _batch_size(initial_state), int(beam_width)
+    state = _map_state(lambda a: np.repeat(np.asarray(a), k, axis=0), initial_state)
+    scores = np.full((n, k), -np.inf)
+    scores[:, 0] = 0.0  # at the start only one (empty) sequence exists per item
+    sequences = np.zeros((n, k, 0), dtype=np.int64)
+    lengths = np.zeros((n, k), dtype=np.int64)
+    finished = np.zeros((n, k), dtype=bool)
+    tokens = np.full(n * k, start_token, dtype=np.int32)
+    for _ in range(max_length):
+        log_probs, state = step_fn(tokens, state)
+        log_probs = _log_probs(log_probs, n * k, end_token)
+        vocab = log_probs.shape[1]
+        log_probs = log_probs.reshape(n, k, vocab)
+        frozen = np.full(vocab, -np.inf)
+        frozen[end_token] = 0.0  # a finished sequence continues only as itself, at no cost
+        log_probs = np.where(finished[..., None], frozen, log_probs)
+        candidates = (scores[..., None] + log_probs).reshape(n, k * vocab)
+        top = np.argsort(-candidates, axis=1, kind="stable")[:, :k]  # (n, k)
+        beam, token = top // vocab, top % vocab
+        scores = np.take_along_axis(candidates, top, axis=1)
+        was_finished = np.take_along_axis(finished, beam, axis=1)
+        sequences = np.concatenate(
+            [np.take_along_axis(sequences, beam[..., None], axis=1), token[..., None]], axis=2
+        )
+        lengths = np.take_along_axis(lengths, beam, axis=1) + ~was_finished
+        finished = was_finished | (token == end_token)
+        rows = (np.arange(n)[:, None] * k + beam).reshape(-1)
+        state = _map_state(lambda a, rows=rows: np.asarray(a)[rows], state)
+        tokens = token.reshape(-1).astype(np.int32)
+        if (finished | np.isneginf(scores)).all():  # -inf: empty slots when vocab < width
+            break
+    with np.errstate(divide="ignore", invalid="ignore"):
+        normalised = scores / np.maximum(lengths, 1) ** float(length_penalty)
+    normalised = np.where(np.isnan(normalised), -np.inf, normalised)
+    best = normalised.argmax(axis=1)
+    out, out_scores = [], []
+    for i, j in enumerate(best):
+        size = lengths[i, j] - int(finished[i, j])
+        out.append(sequences[i, j, :size].tolist())
+        out_scores.append(float(normalised[i, j]))
+    return (out, out_scores) if return_scores else out

@@ -1,5 +1,466 @@
-"""Encoder-decoder builders with and without attention (notebook 08)."""
+"""Encoder-decoder builders with and without attention (notebook 08).
+
+One training model, several views of the same layers:
+
+- ``build_seq2seq_model``: the **training** model. A bidirectional encoder reads the source; its
+  final forward and backward states, concatenated, start the decoder; the decoder reads the
+  target shifted right (teacher forcing) and predicts the next token at every step. With
+  attention, each decoder output also looks at every encoder output (``course_lib.layers``),
+  and ``[decoder output, context]`` goes through a ``tanh`` layer (Luong et al.'s "attentional
+  hidden state") before the output layer. Without attention the decoder sees the source only
+  through its initial state: the fixed-length bottleneck.
+- ``Seq2SeqInference(model)``: built from a trained model's named layers: an encoder model, a
+  one-step decoder model, a teacher-forced attention-weights model, and ``step_fn`` /
+  ``initial_state`` for ``decoding.greedy_search`` / ``decoding.beam_search``.
+- ``build_encoder_classifier_model``: the same encoder with a classification head.
+
+Layer names: ``source_embedding``, ``encoder`` (a ``Bidirectional`` wrapper), ``bridge_<i>``,
+``target_embedding``, ``decoder``, ``attention`` and ``attentional`` (with attention only),
+``logits``. Ids: 0 is padding (masked); the start and end ids are the caller's (e.g.
+``TokenVocabulary.START`` / ``END``).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+
+from course_lib.decoding.search import beam_search, greedy_search
+from course_lib.layers import BahdanauAttention, LuongAttention
+from course_lib.models.core import _positive_int, recurrent_layer
+
+__all__ = [
+    "ATTENTION_TYPES",
+    "build_seq2seq_model",
+    "Seq2SeqInference",
+    "build_encoder_classifier_model",
+    "teacher_forcing_arrays",
+    "length_batches",
+]
+
+ATTENTION_TYPES = ("none", "bahdanau", "luong")
+_CELLS = ("lstm", "gru")
+
+
+def _state_count(cell: str) -> int:
+    return 2 if cell == "lstm" else 1
+
+
+def build_seq2seq_model(
+    source_vocab_size: int,
+    target_vocab_size: int,
+    units: int = 64,
+    embedding_dim: int = 32,
+    cell: str = "gru",
+    attention: str = "bahdanau",
+    attention_units: int | None = None,
+    dropout: float = 0.0,
+) -> keras.Model:
+    """The teacher-forced training model of an encoder-decoder.
+
+    Args:
+        source_vocab_size, target_vocab_size: numbers of ids on each side (0 = padding).
+        units: size of each encoder direction; the decoder has ``2 * units``.
+        embedding_dim: size of each id's learned vector, on both sides.
+        cell: ``"gru"`` or ``"lstm"`` (Keras' cuDNN-eligible defaults kept).
+        attention: ``"none"`` (fixed-length context), ``"bahdanau"`` (additive) or ``"luong"``
+            (multiplicative, ``score="general"``).
+        attention_units: hidden size of the additive score (default ``units``).
+        dropout: dropout rate on both embeddings and on the layer before the logits.
+
+    Returns:
+        A model with inputs ``[source (batch, Ts) int, previous (batch, Tt) int]`` (``previous``
+        = the target shifted right, start id first) and logits ``(batch, Tt,
+        target_vocab_size)``. Padded target steps carry a Keras mask.
+
+    Raises:
+        ValueError: for a bad size, cell, attention type or dropout rate.
+    """
+    source_vocab_size = _positive_int(source_vocab_size, "source_vocab_size")
+    target_vocab_size = _positive_int(target_vocab_size, "target_vocab_size")
+    units = _positive_int(units, "units")
+    embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+    if cell not in _CELLS:
+        raise ValueError(f"cell={cell!r} is not supported here; use one of {_CELLS}.")
+    if attention not in ATTENTION_TYPES:
+        raise ValueError(f"attention={attention!r} is not supported; use one of {ATTENTION_TYPES}.")
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}.")
+    layers: dict[str, Any] = {
+        "source_embedding": keras.layers.Embedding(
+            source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
+        ),
+        "encoder": keras.layers.Bidirectional(
+            recurrent_layer(
+                cell, units, name="encoder_rnn", return_sequences=True, return_state=True
+            ),
+            name="encoder",
+        ),
+        "bridges": [
+            keras.layers.Concatenate(name=f"bridge_{i}") for i in range(_state_count(cell))
+        ],
+        "target_embedding": keras.layers.Embedding(
+            target_vocab_size, embedding_dim, mask_zero=True, name="target_embedding"
+        ),
+        "decoder": recurrent_layer(
+            cell, 2 * units, name="decoder", return_sequences=True, return_state=True
+        ),
+        "logits": keras.layers.Dense(target_vocab_size, name="logits"),
+        "source_dropout": keras.layers.Dropout(dropout, name="source_dropout"),
+        "target_dropout": keras.layers.Dropout(dropout, name="target_dropout"),
+        "output_dropout": keras.layers.Dropout(dropout, name="output_dropout"),
+    }
+    if attention == "bahdanau":
+        layers["attention"] = BahdanauAttention(
+            _positive_int(attention_units or units, "attention_units"), name="attention"
+        )
+    elif attention == "luong":
+        layers["attention"] = LuongAttention(score="general", name="attention")
+    if attention != "none":
+        layers["attentional"] = keras.layers.Dense(2 * units, activation="tanh", name="attentional")
+    source = keras.Input(shape=(None,), dtype="int32", name="source")
+    previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+    encoder_outputs, states, source_mask = _encode(layers, source)
+    logits, _, _ = _decode(layers, previous, encoder_outputs, states, source_mask)
+    return keras.Model([source, previous], logits, name=f"seq2seq_{cell}_{attention}")
+
+
+def _encode(layers: dict, source):
+    """source ids -> encoder outputs (batch, Ts, 2 units), decoder start states, source mask."""
+    x = layers["source_dropout"](layers["source_embedding"](source))
+    outputs, *directions = layers["encoder"](x)
+    half = len(directions) // 2  # Bidirectional returns forward states, then backward states
+    states = [
+        bridge([f, b])
+        for bridge, f, b in zip(layers["bridges"], directions[:half], directions[half:])
+    ]
+    return outputs, states, ops.not_equal(source, 0)
+
+
+def _decode(layers: dict, previous, encoder_outputs, states, source_mask):
+    """previous ids -> logits, final decoder states, attention weights (None without attention)."""
+    y = layers["target_dropout"](layers["target_embedding"](previous))
+    outputs, *new_states = layers["decoder"](y, initial_state=states)
+    weights = None
+    if "attention" in layers:
+        context, weights = layers["attention"](outputs, encoder_outputs, mask=source_mask)
+        joined = keras.layers.Concatenate(name="attention_concat")([outputs, context])
+        outputs = layers["attentional"](joined)
+    logits = layers["logits"](layers["output_dropout"](outputs))
+    return logits, new_states, weights
+
+
+def _layers_of(model: keras.Model) -> dict:
+    names = [layer.name for layer in model.layers]
+    if "encoder" not in names or "decoder" not in names:
+        raise ValueError(
+            f"model {model.name!r} was not built by build_seq2seq_model (no 'encoder'/'decoder')."
+        )
+    layers = {
+        name: model.get_layer(name)
+        for name in (
+            "source_embedding",
+            "encoder",
+            "target_embedding",
+            "decoder",
+            "logits",
+            "source_dropout",
+            "target_dropout",
+            "output_dropout",
+        )
+    }
+    layers["bridges"] = [
+        model.get_layer(name) for name in sorted(n for n in names if n.startswith("bridge_"))
+    ]
+    if "attention" in names:
+        layers["attention"] = model.get_layer("attention")
+        layers["attentional"] = model.get_layer("attentional")
+    return layers
+
+
+class Seq2SeqInference:
+    """Inference views of a model from ``build_seq2seq_model`` (sharing its trained layers).
+
+    Attributes:
+        encoder: ``source (batch, Ts) -> [encoder_outputs (batch, Ts, 2 units), *states]``.
+        decoder_step: ``[token (batch, 1), encoder_outputs, source_mask (batch, Ts) bool,
+            *states] -> [log_probs (batch, vocab), *new_states, weights (batch, Ts)]``; without
+            attention it is ``[token, *states] -> [log_probs, *new_states]``.
+        attention_model: ``[source, previous] -> weights (batch, Tt, Ts)`` teacher-forced, or
+            None without attention.
+        has_attention: whether the model attends.
+
+    Args:
+        model: a (trained) model from ``build_seq2seq_model``.
+        start_token, end_token: ids of the start and end markers.
+    """
+
+    def __init__(self, model: keras.Model, start_token: int, end_token: int):
+        layers = _layers_of(model)
+        self.start_token, self.end_token = int(start_token), int(end_token)
+        self.has_attention = "attention" in layers
+        source = keras.Input(shape=(None,), dtype="int32", name="source")
+        enc_out, states, _ = _encode(layers, source)
+        self.encoder = keras.Model(source, [enc_out, *states], name="encoder_model")
+        self._n_states = len(states)
+        width = layers["decoder"].units
+        token = keras.Input(shape=(1,), dtype="int32", name="token")
+        state_in = [keras.Input(shape=(width,), name=f"state_{i}") for i in range(len(states))]
+        enc_in = keras.Input(shape=(None, enc_out.shape[-1]), name="encoder_outputs")
+        mask_in = keras.Input(shape=(None,), dtype="bool", name="source_mask")
+        logits, new_states, weights = _decode(layers, token, enc_in, state_in, mask_in)
+        log_probs = ops.log_softmax(ops.squeeze(logits, axis=1), axis=-1)
+        if self.has_attention:
+            self.decoder_step = keras.Model(
+                [token, enc_in, mask_in, *state_in],
+                [log_probs, *new_states, ops.squeeze(weights, axis=1)],
+                name="decoder_step",
+            )
+            source2 = keras.Input(shape=(None,), dtype="int32", name="source")
+            previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+            enc2, states2, mask2 = _encode(layers, source2)
+            _, _, weights2 = _decode(layers, previous, enc2, states2, mask2)
+            self.attention_model = keras.Model(
+                [source2, previous], weights2, name="attention_weights"
+            )
+        else:
+            self.decoder_step = keras.Model(
+                [token, *state_in], [log_probs, *new_states], name="decoder_step"
+            )
+            self.attention_model = None
+
+    def initial_state(self, source: np.ndarray) -> dict:
+        """Encode ``source (batch, Ts)`` ids into the state ``step_fn`` starts from.
+
+        Returns:
+            ``{"states": tuple of (batch, 2 units) arrays}``, plus ``"encoder_outputs"``
+            ``(batch, Ts, 2 units)`` and ``"source_mask"`` ``(batch, Ts)`` with attention.
+        """
+        source = np.asarray(source, dtype=np.int32)
+        if source.ndim != 2:
+            raise ValueError(f"source must have shape (batch, time); got {source.shape}.")
+        enc_out, *states = self.encoder(source, training=False)
+        state = {"states": tuple(np.asarray(s) for s in states)}
+        if self.has_attention:
+            state["encoder_outputs"] = np.asarray(enc_out)
+            state["source_mask"] = source != 0
+        return state
+
+    def step_fn(self, tokens: np.ndarray, state: dict) -> tuple[np.ndarray, dict]:
+        """One decoder step for ``decoding.greedy_search`` / ``beam_search``.
+
+        Args:
+            tokens: ``(n,)`` ids emitted last.
+            state: as returned by ``initial_state`` (leading dimension ``n``).
+
+        Returns:
+            ``log_probs (n, vocab)`` and the new state (same structure; ``"weights" (n, Ts)``,
+            the attention weights of this step, is added with attention).
+        """
+        token = np.asarray(tokens, dtype=np.int32).reshape(-1, 1)
+        if self.has_attention:
+            out = self.decoder_step(
+                [token, state["encoder_outputs"], state["source_mask"], *state["states"]],
+                training=False,
+            )
+            new = dict(state, weights=np.asarray(out[-1]))
+            out = out[:-1]
+        else:
+            out = self.decoder_step([token, *state["states"]], training=False)
+            new = dict(state)
+        new["states"] = tuple(np.asarray(s) for s in out[1:])
+        return np.asarray(out[0]), new
+
+    def decode(
+        self,
+        source: np.ndarray,
+        max_length: int,
+        method: str = "greedy",
+        beam_width: int = 4,
+        length_penalty: float = 0.0,
+        batch_size: int = 256,
+    ) -> list[list[int]]:
+        """Decode every row of ``source (n, Ts)`` in batches.
+
+        Args:
+            source: padded source ids.
+            max_length: most output steps (the end marker counts as one).
+            method: ``"greedy"`` or ``"beam"``.
+            beam_width, length_penalty: for beam search.
+            batch_size: rows decoded together (beam search runs ``batch_size * beam_width``).
+
+        Returns:
+            One list of output ids per row, without start and end markers.
+
+        Raises:
+            ValueError: for an unknown method or a bad size.
+        """
+        if method not in ("greedy", "beam"):
+            raise ValueError(f"method must be 'greedy' or 'beam'; got {method!r}.")
+        batch_size = _positive_int(batch_size, "batch_size")
+        source = np.asarray(source, dtype=np.int32)
+        out: list[list[int]] = []
+        for lo in range(0, len(source), batch_size):
+            chunk = source[lo : lo + batch_size]
+            keep = max(int((chunk != 0).sum(axis=1).max()), 1)
+            state = self.initial_state(chunk[:, :keep])
+            if method == "greedy":
+                out += greedy_search(
+                    self.step_fn, state, self.start_token, self.end_token, max_length
+                )
+            else:
+                out += beam_search(
+                    self.step_fn,
+                    state,
+                    self.start_token,
+                    self.end_token,
+                    max_length,
+                    beam_width=beam_width,
+                    length_penalty=length_penalty,
+                )
+        return out
+
+    def attention_weights(self, source: np.ndarray, outputs: Sequence[Sequence[int]]) -> list:
+        """Attention weights while the decoder reads ``outputs`` (e.g. its own predictions).
+
+        Args:
+            source: ``(n, Ts)`` padded source ids.
+            outputs: ``n`` output id lists (without markers).
+
+        Returns:
+            One array per row, ``(len(output) + 1, source length)``: a row per output step (the
+            last one is the step that emits the end marker), a column per real source token.
+
+        Raises:
+            ValueError: if the model has no attention.
+        """
+        if not self.has_attention:
+            raise ValueError("this model has no attention (built with attention='none').")
+        source = np.asarray(source, dtype=np.int32)
+        width = max(len(o) for o in outputs) + 1
+        previous = np.zeros((len(outputs), width), dtype=np.int32)
+        for row, ids in enumerate(outputs):
+            previous[row, : len(ids) + 1] = [self.start_token, *ids]
+        weights = np.asarray(self.attention_model([source, previous], training=False))
+        lengths = (source != 0).sum(axis=1)
+        return [weights[i, : len(o) + 1, : lengths[i]] for i, o in enumerate(outputs)]
+
+
+def build_encoder_classifier_model(
+    seq2seq_model: keras.Model, num_classes: int, trainable_encoder: bool = False
+) -> keras.Model:
+    """A sequence classifier on the encoder of a seq2seq model.
+
+    The encoder reads the whole input; the average of its outputs over the real (unpadded)
+    positions summarises it, and a dense layer names the class. (The average, rather than the
+    final state: an encoder trained with attention passes most of what it knows through its
+    per-position outputs.) The source embedding and the encoder are the seq2seq model's own
+    layers (shared, not copied): with ``trainable_encoder=False`` they are frozen, in both models.
+
+    Args:
+        seq2seq_model: a model from ``build_seq2seq_model`` (trained or not).
+        num_classes: number of classes.
+        trainable_encoder: whether training the classifier may change the encoder.
+
+    Returns:
+        A model ``source (batch, Ts) int -> logits (batch, num_classes)``.
+    """
+    num_classes = _positive_int(num_classes, "num_classes")
+    layers = _layers_of(seq2seq_model)
+    for name in ("source_embedding", "encoder"):
+        layers[name].trainable = bool(trainable_encoder)
+    source = keras.Input(shape=(None,), dtype="int32", name="source")
+    outputs, _, _ = _encode(layers, source)
+    summary = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(outputs)  # uses the mask
+    logits = keras.layers.Dense(num_classes, name="class_logits")(summary)
+    return keras.Model(source, logits, name="encoder_classifier")
+
+
+def teacher_forcing_arrays(
+    vocab: Any, sequences: Sequence[Sequence[str]], max_len: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The decoder's input and target for teacher forcing.
+
+    ``previous`` is each sequence with the start marker in front, ``target`` the same sequence
+    with the end marker behind: at step t the decoder reads the true token t-1 and must predict
+    token t.
+
+    Args:
+        vocab: a ``data.text.TokenVocabulary``.
+        sequences: token sequences (strings or lists of tokens).
+        max_len: array width (the longest sequence + 1 when None).
+
+    Returns:
+        ``previous`` and ``target``, int32 arrays ``(n, max_len)`` padded with 0.
+    """
+    previous = vocab.encode_batch(sequences, max_len=max_len, add_start=True)
+    target = vocab.encode_batch(sequences, max_len=previous.shape[1], add_end=True)
+    return previous, target
+
+
+def length_batches(
+    source: np.ndarray,
+    previous: np.ndarray,
+    target: np.ndarray,
+    batch_size: int = 64,
+    seed: int = 0,
+    window: int = 20,
+):
+    """Teacher-forcing batches of similar lengths, each trimmed to its longest row.
+
+    Padding a whole data set to its longest sequence makes a recurrent layer run every batch for
+    that many steps. Here each epoch shuffles the rows, sorts them by source length within
+    windows of ``window`` batches, cuts batches, trims each to its own longest source and target,
+    and shuffles the order of the batches: same data, far fewer wasted steps. Same seed, same
+    batches (epoch ``e`` shuffles with ``seed + e``).
+
+    Args:
+        source: ``(n, Ts)`` padded source ids.
+        previous, target: ``(n, Tt)`` from ``teacher_forcing_arrays``.
+        batch_size: rows per batch.
+        seed: seeds the shuffles.
+        window: batches per sorting window.
+
+    Returns:
+        A ``tf.data.Dataset`` of ``((source, previous), target)`` int32 batches whose time
+        lengths vary, for ``model.fit`` (one pass = one epoch).
+
+    Raises:
+        ValueError: for arrays with different numbers of rows or a bad size.
+    """
+    import tensorflow as tf
+
+    if not len(source) == len(previous) == len(target):
+        raise ValueError("source, previous and target must have the same number of rows.")
+    batch_size = _positive_int(batch_size, "batch_size")
+    window = _positive_int(window, "window")
+    source_len = (np.asarray(source) != 0).sum(axis=1)
+    target_len = (np.asarray(target) != 0).sum(axis=1)
+    epoch = [0]
+
+    def generate():
+        rng = np.random.default_rng(int(seed) + epoch[0])
+        epoch[0] += 1
+        order = rng.permutation(len(source))
+        chunk = batch_size * window
+        batches = []
+        for lo in range(0, len(order), chunk):
+            part = order[lo : lo + chunk]
+            part = part[np.argsort(source_len[part], kind="stable")]
+            batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+        for b in rng.permutation(len(batches)):
+            rows = batches[b]
+            ts, tt = source_len[rows].max(), target_len[rows].max()
+            yield (source[rows, :ts], previous[rows, :tt]), target[rows, :tt]
+
+    n_batches = sum(
+        -(-min(batch_size * window, len(source) - lo) // batch_size)
+        for lo in range(0, len(source), batch_size * window)
+    )
+    spec = tf.TensorSpec((None, None), tf.int32)
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=((spec, spec), spec))
+    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)

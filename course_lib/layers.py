@@ -1,0 +1,146 @@
+"""Course layers that Keras lacks in the form the notebooks need: attention, weights exposed.
+
+Both layers are called as ``layer(query, values, mask=None)`` and return ``(context, weights)``:
+
+- ``query``: ``(batch, Tq, dq)``, what is looking (e.g. the decoder's outputs);
+- ``values``: ``(batch, Tv, dv)``, what is looked at (e.g. the encoder's outputs), used both as
+  keys (to score) and as values (to average);
+- ``mask``: ``(batch, Tv)`` boolean, False on padded values, which then get weight exactly 0;
+- ``context``: ``(batch, Tq, dv)``, for each query the weighted average of the values;
+- ``weights``: ``(batch, Tq, Tv)``, the softmax of the scores over ``Tv``; each row sums to 1.
+
+Because ``weights`` is an ordinary output, a functional model can return it (or a second model
+built on the same layers can), so the alignment can be plotted after training.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+__all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES"]
+
+LUONG_SCORES = ("general", "dot")
+_MASKED_SCORE = -1e9  # exp(-1e9 - max) underflows to exactly 0 in float32
+
+
+def _softmax_weights(scores, mask):
+    """Softmax over the last axis of ``scores (batch, Tq, Tv)``, ignoring masked values."""
+    if mask is not None:
+        keep = ops.expand_dims(ops.cast(mask, "bool"), axis=1)  # (batch, 1, Tv)
+        scores = ops.where(keep, scores, ops.full_like(scores, _MASKED_SCORE))
+    return ops.softmax(scores, axis=-1)
+
+
+class _Attention(keras.layers.Layer):
+    """Shared call logic: scores -> masked softmax -> weighted average of the values."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def scores(self, query, values):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def call(self, query, values, mask=None):
+        weights = _softmax_weights(self.scores(query, values), mask)
+        context = ops.matmul(weights, ops.cast(values, weights.dtype))
+        return context, weights
+
+    def compute_mask(self, query, previous_mask=None):
+        # Outputs follow the query's time axis: keep the query's own mask (if any) on both,
+        # never the values' mask, which has another length.
+        query_mask = getattr(query, "_keras_mask", None)
+        return [query_mask, query_mask]
+
+    def compute_output_shape(self, query_shape, values_shape):
+        batch, tq = query_shape[0], query_shape[1]
+        return (batch, tq, values_shape[-1]), (batch, tq, values_shape[1])
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class BahdanauAttention(_Attention):
+    """Additive attention (Bahdanau et al., 2015): ``score(q, k) = v^T tanh(W_q q + W_k k)``.
+
+    Args:
+        units: size of the hidden layer in which query and key are added.
+        name: the layer's name.
+
+    Call args:
+        query: ``(batch, Tq, dq)``. values: ``(batch, Tv, dv)``.
+        mask: optional ``(batch, Tv)`` boolean, False on padded values.
+
+    Returns:
+        ``(context (batch, Tq, dv), weights (batch, Tq, Tv))``.
+
+    Raises:
+        ValueError: if ``units`` is not a positive integer.
+    """
+
+    def __init__(self, units: int, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise ValueError(f"units must be a positive integer; got {units!r}.")
+        self.units = units
+        self.query_dense = keras.layers.Dense(units, use_bias=False, name="query_projection")
+        self.key_dense = keras.layers.Dense(units, use_bias=True, name="key_projection")
+        self.score_dense = keras.layers.Dense(1, use_bias=False, name="score_vector")
+
+    def build(self, query_shape, values_shape):
+        self.query_dense.build(query_shape)
+        self.key_dense.build(values_shape)
+        self.score_dense.build((None, None, None, self.units))
+
+    def scores(self, query, values):
+        q = ops.expand_dims(self.query_dense(query), axis=2)  # (batch, Tq, 1, units)
+        k = ops.expand_dims(self.key_dense(values), axis=1)  # (batch, 1, Tv, units)
+        return ops.squeeze(self.score_dense(ops.tanh(q + k)), axis=-1)  # (batch, Tq, Tv)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "units": self.units}
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class LuongAttention(_Attention):
+    """Multiplicative attention (Luong et al., 2015).
+
+    ``score="general"``: ``score(q, k) = q^T W k`` with a learned ``W (dq, dv)``;
+    ``score="dot"``: ``score(q, k) = q^T k`` (no weights; needs ``dq == dv``).
+
+    Args:
+        score: ``"general"`` or ``"dot"``.
+        name: the layer's name.
+
+    Call args and returns: as ``BahdanauAttention``.
+
+    Raises:
+        ValueError: for an unknown ``score``, or at build time when ``score="dot"`` and the
+            query and value sizes differ.
+    """
+
+    def __init__(self, score: str = "general", **kwargs):
+        super().__init__(**kwargs)
+        if score not in LUONG_SCORES:
+            raise ValueError(f"score={score!r} is not supported; use one of {LUONG_SCORES}.")
+        self.score = score
+
+    def build(self, query_shape, values_shape):
+        dq, dv = query_shape[-1], values_shape[-1]
+        if self.score == "dot":
+            if dq != dv:
+                raise ValueError(
+                    f"score='dot' needs query and values of the same size; got {dq} and {dv}."
+                )
+            self.kernel = None
+        else:
+            self.kernel = self.add_weight(
+                shape=(dq, dv), initializer="glorot_uniform", name="kernel"
+            )
+
+    def scores(self, query, values):
+        if self.kernel is not None:
+            query = ops.matmul(query, self.kernel)  # (batch, Tq, dv)
+        return ops.matmul(query, ops.transpose(values, (0, 2, 1)))  # (batch, Tq, Tv)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "score": self.score}

@@ -1,0 +1,160 @@
+"""Seq2seq builders: step-by-step decoding equals teacher forcing, masks, inference views."""
+
+import keras
+import numpy as np
+import pytest
+
+from course_lib import decoding, models
+from course_lib.data.text import TokenVocabulary
+
+START, END = TokenVocabulary.START, TokenVocabulary.END
+
+
+def _batch(seed=0):
+    rng = np.random.default_rng(seed)
+    source = rng.integers(4, 20, (4, 7)).astype("int32")
+    source[1, 4:] = 0
+    source[3, 2:] = 0
+    previous = rng.integers(4, 15, (4, 6)).astype("int32")
+    previous[:, 0] = START
+    return source, previous
+
+
+@pytest.mark.parametrize("attention", models.ATTENTION_TYPES)
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_step_by_step_equals_teacher_forcing(attention, cell):
+    keras.utils.set_random_seed(0)
+    model = models.build_seq2seq_model(
+        20, 15, units=6, embedding_dim=4, cell=cell, attention=attention
+    )
+    source, previous = _batch()
+    logits = np.asarray(model([source, previous]))
+    assert logits.shape == (4, 6, 15)
+    infer = models.Seq2SeqInference(model, START, END)
+    state = infer.initial_state(source)
+    assert len(state["states"]) == (2 if cell == "lstm" else 1)
+    for t in range(previous.shape[1]):
+        log_probs, state = infer.step_fn(previous[:, t], state)
+        want = logits[:, t] - np.log(np.exp(logits[:, t]).sum(-1, keepdims=True))
+        np.testing.assert_allclose(log_probs, want, atol=1e-5)
+        if attention != "none":
+            w = state["weights"]
+            assert w.shape == (4, 7) and np.all(w[1, 4:] == 0) and np.all(w[3, 2:] == 0)
+            np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-5)
+
+
+def test_padding_does_not_change_the_answer():
+    keras.utils.set_random_seed(1)
+    model = models.build_seq2seq_model(20, 15, units=6, attention="luong")
+    source, previous = _batch()
+    wider = np.pad(source, ((0, 0), (0, 5)))
+    np.testing.assert_allclose(model([source, previous]), model([wider, previous]), atol=1e-5)
+
+
+def test_layer_sizes_and_parameter_counts():
+    model = models.build_seq2seq_model(30, 12, units=8, embedding_dim=5, attention="bahdanau")
+    assert model.get_layer("encoder").forward_layer.units == 8
+    assert model.get_layer("decoder").units == 16
+    # GRU (reset_after): 3 * (in * u + u * u + 2 u) per direction
+    gru = lambda i, u: 3 * (i * u + u * u + 2 * u)  # noqa: E731
+    assert model.get_layer("encoder").count_params() == 2 * gru(5, 8)
+    assert model.get_layer("decoder").count_params() == gru(5, 16)
+    assert model.get_layer("attention").count_params() == 16 * 8 + 16 * 8 + 8 + 8
+    for name in ("encoder", "decoder"):
+        layer = model.get_layer(name)
+        layer = getattr(layer, "forward_layer", layer)
+        config = layer.get_config()
+        assert config["activation"] == "tanh" and config["recurrent_activation"] == "sigmoid"
+        assert config["recurrent_dropout"] == 0 and not config["unroll"] and config["use_bias"]
+        assert config["reset_after"]
+
+
+def test_attention_model_and_decode():
+    keras.utils.set_random_seed(2)
+    model = models.build_seq2seq_model(20, 15, units=6, attention="bahdanau")
+    infer = models.Seq2SeqInference(model, START, END)
+    source, _ = _batch()
+    greedy = infer.decode(source, max_length=5, batch_size=3)
+    state = infer.initial_state(source)
+    assert greedy == decoding.greedy_search(infer.step_fn, state, START, END, 5)
+    beam = infer.decode(source, max_length=5, method="beam", beam_width=3)
+    assert len(beam) == 4 and all(len(b) <= 5 for b in beam)
+    weights = infer.attention_weights(source, greedy)
+    assert weights[1].shape == (len(greedy[1]) + 1, 4)
+    assert weights[3].shape == (len(greedy[3]) + 1, 2)
+    with pytest.raises(ValueError, match="method"):
+        infer.decode(source, 5, method="sample")
+    plain = models.Seq2SeqInference(
+        models.build_seq2seq_model(20, 15, 6, attention="none"), START, END
+    )
+    assert plain.attention_model is None
+    with pytest.raises(ValueError, match="no attention"):
+        plain.attention_weights(source, greedy)
+
+
+def test_saved_model_reloads_and_still_decodes(tmp_path):
+    keras.utils.set_random_seed(3)
+    model = models.build_seq2seq_model(20, 15, units=6, attention="luong")
+    source, previous = _batch()
+    path = tmp_path / "s2s.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_allclose(again([source, previous]), model([source, previous]), atol=1e-6)
+    assert models.Seq2SeqInference(again, START, END).decode(source, 4) == models.Seq2SeqInference(
+        model, START, END
+    ).decode(source, 4)
+
+
+def test_encoder_classifier_shares_and_freezes_the_encoder():
+    model = models.build_seq2seq_model(20, 15, units=6)
+    clf = models.build_encoder_classifier_model(model, 3)
+    source, _ = _batch()
+    assert clf(source).shape == (4, 3)
+    assert clf.get_layer("encoder") is model.get_layer("encoder")
+    assert not model.get_layer("encoder").trainable
+    assert len(clf.trainable_weights) == 2  # the dense head only
+    clf2 = models.build_encoder_classifier_model(model, 3, trainable_encoder=True)
+    assert len(clf2.trainable_weights) > 2
+
+
+def test_teacher_forcing_arrays_and_length_batches():
+    vocab = TokenVocabulary("abc")
+    previous, target = models.teacher_forcing_arrays(vocab, ["ab", "c", "abca"])
+    a, b, c = (vocab.encode(x)[0] for x in "abc")
+    assert previous.tolist()[0] == [START, a, b, 0, 0]
+    assert target.tolist()[0] == [a, b, END, 0, 0]
+    assert target.tolist()[2] == [a, b, c, a, END]
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(1, 12, 300)
+    source = np.zeros((300, 12), "int32")
+    for i, n in enumerate(lengths):
+        source[i, :n] = 5
+    prev = np.where(source > 0, 6, 0).astype("int32")
+    dataset = models.length_batches(source, prev, prev, batch_size=32, seed=1, window=4)
+    first = [(s.numpy(), t.numpy()) for (s, _), t in dataset]
+    second = [(s.numpy(), t.numpy()) for (s, _), t in dataset]
+    assert len(first) == 10 and sum(len(s) for s, _ in first) == 300
+    for s, t in first:  # trimmed to the longest row, similar lengths together
+        assert (s[:, -1] != 0).any() and (t[:, -1] != 0).any()
+    assert np.mean([s.shape[1] for s, _ in first]) < 11
+    assert any(a[0].shape != b[0].shape for a, b in zip(first, second))  # reshuffled each epoch
+    again = [
+        (s.numpy(), t.numpy())
+        for (s, _), t in models.length_batches(source, prev, prev, 32, seed=1, window=4)
+    ]
+    assert all(np.array_equal(x[0], y[0]) for x, y in zip(first, again))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="attention"):
+        models.build_seq2seq_model(10, 10, attention="dot")
+    with pytest.raises(ValueError, match="cell"):
+        models.build_seq2seq_model(10, 10, cell="simple_rnn")
+    with pytest.raises(ValueError, match="dropout"):
+        models.build_seq2seq_model(10, 10, dropout=1.0)
+    with pytest.raises(ValueError, match="units"):
+        models.build_seq2seq_model(10, 10, units=0)
+    with pytest.raises(ValueError, match="build_seq2seq_model"):
+        models.Seq2SeqInference(
+            keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")]), 2, 3
+        )
