@@ -22,6 +22,11 @@ import pytest
 
 import course_lib.models
 
+
+def _seq2seq() -> keras.Model:
+    return course_lib.models.build_seq2seq_model(7, 6, units=4, embedding_dim=3, cell="lstm")
+
+
 # builder name -> list of keyword-argument dicts, each building a small model; an entry may also
 # be a function of no arguments returning the dict, for arguments that must be built first
 # (e.g. ``lambda: dict(seq2seq_model=models.build_seq2seq_model(7, 6, units=4), num_classes=2)``)
@@ -60,6 +65,14 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
     "build_convlstm_model": [dict(frame_shape=(8, 8, 1), filters=2)],  # ConvLSTM2D, no cuDNN
     "build_frame_cnn_model": [dict(frame_shape=(8, 8, 1), filters=(2,))],  # no recurrent layer
     "build_cnn_rnn_model": [dict(frame_shape=(8, 8, 1), conv_filters=(2,), units=4)],
+    "build_seq2seq_model": [
+        dict(source_vocab_size=7, target_vocab_size=6, units=4, embedding_dim=3, attention=a)
+        for a in ("none", "bahdanau", "luong")
+    ],
+    "build_encoder_classifier_model": [
+        lambda: dict(seq2seq_model=_seq2seq(), num_classes=2),
+        lambda: dict(seq2seq_model=_seq2seq(), num_classes=2, trainable_encoder=True),
+    ],
 }
 
 # builder name -> why it may build a non-cuDNN LSTM/GRU (it teaches the alternative)
