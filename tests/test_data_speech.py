@@ -1,6 +1,7 @@
 """Synthesised speech: eSpeak NG through ctypes, determinism, speaker split, cache, features."""
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -128,9 +129,19 @@ def test_dataset_is_deterministic_cached_and_split(tmp_path):
 def test_damaged_cache_is_rebuilt(tmp_path):
     first = speech.load_synthetic_speech(4, seed=1, cache_dir=tmp_path, snr_db=None)
     (path,) = tmp_path.glob("*.npz")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     path.write_bytes(b"not a cache")
     again = speech.load_synthetic_speech(4, seed=1, cache_dir=tmp_path, snr_db=None)
     assert all(np.array_equal(a, b) for a, b in zip(first.waves, again.waves))
+
+
+def test_default_cache_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert speech._default_cache_dir() == tmp_path / "speech"
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    assert speech._default_cache_dir() == Path(__file__).parents[1] / "data" / "speech"
 
 
 def test_encode_and_decode_texts():

@@ -472,7 +472,14 @@ class SpeechSet:
 
 
 def _default_cache_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "data" / "speech"
+    """``$COURSE_DATA_DIR/speech`` if set; else the repository's ``data/speech`` when the package
+    runs from a checkout; else ``~/.cache/rnn-course/speech`` (e.g. installed on Colab)."""
+    if os.environ.get("COURSE_DATA_DIR"):
+        return Path(os.environ["COURSE_DATA_DIR"]) / "speech"
+    repo_data = Path(__file__).resolve().parents[2] / "data"
+    if (repo_data / "README.md").is_file():
+        return repo_data / "speech"
+    return Path.home() / ".cache" / "rnn-course" / "speech"
 
 
 def _write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:
@@ -481,6 +488,9 @@ def _write_npz_atomic(path: Path, **arrays: np.ndarray) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the cache normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
