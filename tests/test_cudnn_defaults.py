@@ -69,6 +69,10 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
         dict(source_vocab_size=7, target_vocab_size=6, units=4, embedding_dim=3, attention=a)
         for a in ("none", "bahdanau", "luong")
     ],
+    "build_ctc_speech_model": [
+        dict(n_features=8, n_classes=5, filters=4, units=4),
+        dict(n_features=8, n_classes=5, filters=4, units=4, rnn_layers=1, dropout=0.0),
+    ],
     "build_encoder_classifier_model": [
         lambda: dict(seq2seq_model=_seq2seq(), num_classes=2),
         lambda: dict(seq2seq_model=_seq2seq(), num_classes=2, trainable_encoder=True),
