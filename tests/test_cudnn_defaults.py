@@ -69,6 +69,16 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
         dict(source_vocab_size=7, target_vocab_size=6, units=4, embedding_dim=3, attention=a)
         for a in ("none", "bahdanau", "luong")
     ],
+    "build_image_encoder_model": [dict(image_shape=(16, 16, 3), filters=(4, 4))],  # CNN only
+    # the attention decoder steps a custom cell (attention feeds every LSTM step), which no fused
+    # kernel can run; the check covers the no-attention decoder's LSTM layer
+    "build_caption_model": [
+        dict(
+            vocab_size=9, max_len=5, units=4, embed_dim=3, attention=a, filters=(4, 4), cell_head=h
+        )
+        for a in (False, True)
+        for h in (False, True)
+    ],
     "build_ctc_speech_model": [
         dict(n_features=8, n_classes=5, filters=4, units=4),
         dict(n_features=8, n_classes=5, filters=4, units=4, rnn_layers=1, dropout=0.0),

@@ -1,5 +1,492 @@
-"""CNN encoder and caption decoders with and without attention (notebook 09)."""
+"""CNN encoder and caption decoders with and without attention (notebook 09).
+
+``build_caption_model`` returns the model trained with teacher forcing: an image and the caption
+so far (start marker + words) in, the logits of the next word at every position out. Two
+decoders share one interface:
+
+- ``attention=True`` ("show, attend and tell", Xu et al., 2015): at every word the previous
+  hidden state scores each region of the CNN's grid (``course_lib.layers.BahdanauAttention``),
+  the weighted average of the regions (the context) is fed to an ``LSTMCell`` together with the
+  previous word, and the next word is read from the new hidden state and the context. The steps
+  are unrolled in the graph (a caption has at most ``max_len`` words).
+- ``attention=False`` ("show and tell", Vinyals et al., 2015): the image enters only through the
+  initial state; a plain ``LSTM`` layer (cuDNN-eligible) reads the words.
+
+In both, the LSTM's initial state is computed from the pooled image vector. For inference,
+``caption_inference_models`` builds from the trained model's named layers an encoder
+(image -> initial decoder state) and a one-step decoder (previous word and state -> next-word
+log-probabilities, new state and, with attention, the attention weights), and ``caption_images``
+decodes a batch with ``course_lib.decoding``'s greedy or beam search.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+from keras import ops
+
+from course_lib.layers import BahdanauAttention
+from course_lib.models.core import _positive_int, recurrent_layer
+
+__all__ = [
+    "RegionCoordinates",
+    "ShowAttendTellCell",
+    "build_image_encoder_model",
+    "build_caption_model",
+    "CaptionInference",
+    "caption_inference_models",
+    "caption_images",
+    "caption_attention",
+    "continue_captions",
+]
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class RegionCoordinates(keras.layers.Layer):
+    """Flatten a feature grid into regions and append each region's (row, column) position.
+
+    ``(batch, H, W, C) -> (batch, H * W, C + 2)``; the two extra features run from -1 (top /
+    left) to 1 (bottom / right), so a decoder that averages regions still knows where it looked.
+    """
+
+    def call(self, grid):
+        shape = ops.shape(grid)
+        height, width = grid.shape[1], grid.shape[2]
+        rows = ops.repeat(ops.linspace(-1.0, 1.0, height), width)
+        cols = ops.tile(ops.linspace(-1.0, 1.0, width), [height])
+        coords = ops.cast(ops.stack([rows, cols], axis=-1), grid.dtype)  # (H * W, 2)
+        coords = ops.broadcast_to(coords[None], (shape[0], height * width, 2))
+        regions = ops.reshape(grid, (shape[0], height * width, grid.shape[3]))
+        return ops.concatenate([regions, coords], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, channels = input_shape
+        return (batch, height * width, channels + 2)
+
+
+def build_image_encoder_model(
+    image_shape: tuple[int, int, int] = (32, 32, 3),
+    filters: tuple[int, ...] = (16, 32, 64),
+    name: str = "image_encoder",
+) -> keras.Model:
+    """A small CNN trained from scratch: a grid of region features and a pooled image vector.
+
+    Each block is a 3x3 ``Conv2D`` ("same" padding), batch normalisation (momentum 0.9, so its
+    running statistics settle within tens of steps), ReLU and a 2x2 max-pool, so the grid side is
+    the image side divided by ``2 ** len(filters)`` (32 -> 4 with three blocks: 16 regions).
+
+    Args:
+        image_shape: ``(height, width, channels)`` of the images.
+        filters: channels of each convolution block.
+        name: the model's name.
+
+    Returns:
+        A model ``image (batch, H, W, C) -> [regions (batch, R, filters[-1] + 2),
+        pooled (batch, filters[-1])]``: the regions carry their grid coordinates
+        (``RegionCoordinates``); the pooled vector is the mean over the grid.
+
+    Raises:
+        ValueError: for bad shapes or filter counts, or an image too small for the blocks.
+    """
+    if len(image_shape) != 3:
+        raise ValueError(f"image_shape must be (height, width, channels); got {image_shape!r}.")
+    for value in image_shape:
+        _positive_int(value, "each entry of image_shape")
+    if not filters:
+        raise ValueError("filters must name at least one convolution block.")
+    for value in filters:
+        _positive_int(value, "each entry of filters")
+    if min(image_shape[:2]) < 2 ** len(filters):
+        raise ValueError(
+            f"image_shape {image_shape} is too small for {len(filters)} pooling blocks."
+        )
+    image = keras.Input(image_shape, name="image")
+    x = image
+    for i, count in enumerate(filters, start=1):
+        x = keras.layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"norm{i}")(x)
+        x = keras.layers.ReLU(name=f"relu{i}")(x)
+        x = keras.layers.MaxPooling2D(2, name=f"pool{i}")(x)
+    regions = RegionCoordinates(name="regions")(x)
+    pooled = keras.layers.GlobalAveragePooling2D(name="pooled")(x)
+    return keras.Model(image, [regions, pooled], name=name)
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class ShowAttendTellCell(keras.layers.Layer):
+    """One decoder step of "show, attend and tell", as a cell for ``keras.layers.RNN``.
+
+    At step t the previous hidden state ``h`` scores every region (``BahdanauAttention``); the
+    context (the weighted average of the regions) is concatenated to the word's embedding and fed
+    to an ``LSTMCell``. The regions ride along as a third, unchanged state (flattened to
+    ``(batch, R * d)``), because a Keras 3 RNN cell sees only its input and its states.
+
+    Args:
+        units: size of the LSTM's hidden and cell states.
+        attention_units: hidden size of the additive attention.
+        n_regions: number of regions R.
+        region_dim: size d of a region's feature vector.
+
+    Call:
+        ``cell(word (batch, e), [h, c, regions_flat]) -> (output, [h', c', regions_flat])``
+        where ``output = concat[h', context (batch, d), weights (batch, R)]``.
+    """
+
+    def __init__(self, units, attention_units, n_regions, region_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.attention_units = units, attention_units
+        self.n_regions, self.region_dim = n_regions, region_dim
+        self.state_size = [units, units, n_regions * region_dim]
+        self.output_size = units + region_dim + n_regions
+        self.attention = BahdanauAttention(attention_units, name="attention")
+        self.lstm_cell = keras.layers.LSTMCell(units, name="decoder_cell")
+
+    def build(self, input_shape):
+        self.attention.build((None, 1, self.units), (None, self.n_regions, self.region_dim))
+        self.lstm_cell.build((None, input_shape[-1] + self.region_dim))
+
+    def call(self, word, states, training=False):
+        h, c, flat = states
+        regions = ops.reshape(flat, (-1, self.n_regions, self.region_dim))
+        context, weights = self.attention(ops.expand_dims(h, 1), regions)
+        context, weights = context[:, 0], weights[:, 0]
+        step_input = ops.concatenate([word, context], axis=-1)
+        h, (h, c) = self.lstm_cell(step_input, [h, c], training=training)
+        return ops.concatenate([h, context, weights], axis=-1), [h, c, flat]
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "attention_units": self.attention_units,
+            "n_regions": self.n_regions,
+            "region_dim": self.region_dim,
+        }
+
+
+def build_caption_model(
+    vocab_size: int,
+    max_len: int,
+    units: int = 128,
+    embed_dim: int = 32,
+    attention: bool = True,
+    attention_units: int = 64,
+    image_shape: tuple[int, int, int] = (32, 32, 3),
+    filters: tuple[int, ...] = (16, 32, 64),
+    dropout: float = 0.0,
+    cell_head: bool = False,
+    name: str | None = None,
+) -> keras.Model:
+    """An image captioner trained with teacher forcing.
+
+    Args:
+        vocab_size: number of word ids (0 is padding, masked by the loss's ``ignore_class``).
+        max_len: decoder steps (the longest caption + 1 for the end marker).
+        units: size of the LSTM's hidden and cell states.
+        embed_dim: size of the word embeddings.
+        attention: attend over the regions at every word (True) or start from the pooled image
+            vector only (False).
+        attention_units: hidden size of the additive attention's score (with attention).
+        image_shape: ``(height, width, channels)``.
+        filters: channels of the encoder's convolution blocks.
+        dropout: dropout rate on the regions and the pooled vector during training (0 to <1),
+            a regulariser against memorising the training images.
+        cell_head: also classify what each cell of the 2x2 scene grid holds (digit 0-9, or 10
+            for an empty cell) from the encoder's regions: an auxiliary output trained with its
+            own loss, which teaches the CNN digit identity directly. The regions of each quarter
+            of the grid are max-pooled and one ``Dense`` layer, ``cell_digits``, scores the 11
+            classes; the softmax of these scores is appended to every region of the cell (with
+            attention, so the region dimension grows by 11) or, all four cells, to the pooled
+            vector (without attention).
+        name: the model's name (``"attention_captioner"`` or ``"captioner"`` when None).
+
+    Returns:
+        A model ``[image (batch, H, W, C), tokens (batch, max_len)] -> logits (batch, max_len,
+        vocab_size)``, where ``tokens`` is the start marker followed by the caption's words and
+        ``logits[:, t]`` scores the word after ``tokens[:, : t + 1]``. With ``cell_head``
+        the outputs are ``[logits, cell_logits (batch, 4, 11)]`` (cells in row-major order).
+        Named layers:
+        ``image_encoder`` (a nested model), ``init_h``, ``init_c``, ``embedding``, ``logits``,
+        and ``attention``, ``step_input``, ``decoder_cell``, ``readout`` with attention, or
+        ``decoder_lstm`` without.
+
+    Raises:
+        ValueError: for bad sizes.
+    """
+    for value, label in [
+        (vocab_size, "vocab_size"),
+        (max_len, "max_len"),
+        (units, "units"),
+        (embed_dim, "embed_dim"),
+        (attention_units, "attention_units"),
+    ]:
+        _positive_int(value, label)
+    if not isinstance(attention, bool):
+        raise ValueError(f"attention must be True or False; got {attention!r}.")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}.")
+    encoder = build_image_encoder_model(image_shape, filters)
+    image = keras.Input(image_shape, name="image")
+    tokens = keras.Input((max_len,), dtype="int32", name="tokens")
+    regions, pooled = encoder(image)
+    regions = keras.layers.Dropout(dropout, name="region_dropout")(regions)
+    pooled = keras.layers.Dropout(dropout, name="pooled_dropout")(pooled)
+    if not isinstance(cell_head, bool):
+        raise ValueError(f"cell_head must be True or False; got {cell_head!r}.")
+    if cell_head:
+        side = int(round(regions.shape[1] ** 0.5))
+        if side * side != regions.shape[1] or side % 2:
+            raise ValueError(f"cell_head needs an even square grid of regions; got {side}.")
+        layers = _cell_head_layers(regions.shape[2], side)
+        cell_logits, regions, pooled = _apply_cell_head(regions, pooled, layers, attention)
+    h = keras.layers.Dense(units, activation="tanh", name="init_h")(pooled)
+    c = keras.layers.Dense(units, name="init_c")(pooled)
+    embedding = keras.layers.Embedding(vocab_size, embed_dim, name="embedding")
+    words = embedding(tokens)
+    if attention:
+        n_regions, region_dim = regions.shape[1], regions.shape[2]
+        flat = keras.layers.Flatten(name="flat_regions")(regions)
+        cell = ShowAttendTellCell(
+            units, attention_units, n_regions, region_dim, name="show_attend_tell_cell"
+        )
+        decoder = keras.layers.RNN(cell, return_sequences=True, name="decoder_rnn")
+        outputs = decoder(words, initial_state=[h, c, flat])
+        readout = outputs[..., : units + region_dim]  # [h, context]; the weights are not used
+        logits = keras.layers.Dense(vocab_size, name="logits")(readout)
+    else:
+        lstm = recurrent_layer(
+            "lstm", units, name="decoder_lstm", return_sequences=True, return_state=True
+        )
+        sequence, _, _ = lstm(words, initial_state=[h, c])
+        logits = keras.layers.Dense(vocab_size, name="logits")(sequence)
+    default = "attention_captioner" if attention else "captioner"
+    if cell_head:
+        return keras.Model([image, tokens], [logits, cell_logits], name=name or default)
+    return keras.Model([image, tokens], logits, name=name or default)
+
+
+_CELL_LAYERS = ("region_grid", "cell_pool", "cells", "cell_digits", "cell_probs", "cell_upsample")
+
+
+def _cell_head_layers(region_dim: int, side: int) -> dict[str, keras.layers.Layer]:
+    return {
+        "region_grid": keras.layers.Reshape((side, side, region_dim), name="region_grid"),
+        "cell_pool": keras.layers.MaxPooling2D(side // 2, name="cell_pool"),
+        "cells": keras.layers.Reshape((4, region_dim), name="cells"),
+        "cell_digits": keras.layers.Dense(11, name="cell_digits"),
+        "cell_probs": keras.layers.Softmax(name="cell_probs"),
+        "cell_upsample": keras.layers.UpSampling2D(side // 2, name="cell_upsample"),
+    }
+
+
+def _apply_cell_head(regions, pooled, layers: dict, attention: bool):
+    """Cell logits, and the regions (with attention) or the pooled vector (without) extended
+    with the cells' digit probabilities."""
+    side = int(round(regions.shape[1] ** 0.5))
+    grid = layers["region_grid"](regions)
+    cell_logits = layers["cell_digits"](layers["cells"](layers["cell_pool"](grid)))
+    probs = layers["cell_probs"](cell_logits)  # (batch, 4, 11)
+    if attention:  # every region carries the digit probabilities of its cell
+        probs_grid = keras.layers.Reshape((2, 2, 11), name="cell_probs_grid")(probs)
+        upsampled = layers["cell_upsample"](probs_grid)
+        per_region = keras.layers.Reshape((side * side, 11), name="region_cell_probs")(upsampled)
+        regions = keras.layers.Concatenate(name="regions_with_cells")([regions, per_region])
+    else:  # the single image vector carries all four cells' probabilities
+        flat = keras.layers.Flatten(name="cell_probs_flat")(probs)
+        pooled = keras.layers.Concatenate(name="pooled_with_cells")([pooled, flat])
+    return cell_logits, regions, pooled
+
+
+def _has_attention(model: keras.Model) -> bool:
+    return any(layer.name == "decoder_rnn" for layer in model.layers)
+
+
+@dataclass
+class CaptionInference:
+    """The inference pieces of a trained captioner (see ``caption_inference_models``).
+
+    Attributes:
+        encoder: ``image -> initial state``: ``[h (n, units), c (n, units), regions (n, R, d)]``
+            with attention, ``[h, c]`` without.
+        step: ``[token (n,), *state] -> [log_probs (n, vocab), *new state]`` and, with attention,
+            a last output ``weights (n, R)``: where the decoder looked to choose this word.
+        attention: whether the decoder attends.
+    """
+
+    encoder: keras.Model
+    step: keras.Model
+    attention: bool
+
+    def initial_state(self, images: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The decoder's starting state for a batch of images, as NumPy arrays."""
+        return tuple(np.asarray(a) for a in self.encoder(images, training=False))
+
+    def step_fn(self, tokens: np.ndarray, state: tuple) -> tuple[np.ndarray, tuple]:
+        """``course_lib.decoding`` step function: ``(tokens (n,), state) -> (log_probs, state)``."""
+        outputs = self.step([np.asarray(tokens, dtype=np.int32), *state], training=False)
+        log_probs, h, c = (np.asarray(a) for a in outputs[:3])
+        new_state = (h, c, state[2]) if self.attention else (h, c)
+        return log_probs, new_state
+
+
+def caption_inference_models(model: keras.Model) -> CaptionInference:
+    """Build the encoder and the one-step decoder from a captioner's named layers.
+
+    They share the trained weights (no copy), so they can be built once after training.
+
+    Args:
+        model: a model from ``build_caption_model``.
+
+    Returns:
+        A ``CaptionInference``.
+    """
+    attention = _has_attention(model)
+    encoder = model.get_layer("image_encoder")
+    image = keras.Input(encoder.input_shape[1:], name="image")
+    regions, pooled = encoder(image)
+    if any(layer.name == "cell_digits" for layer in model.layers):
+        names = _CELL_LAYERS if attention else _CELL_LAYERS[:-1]
+        layers = {name: model.get_layer(name) for name in names}
+        _, regions, pooled = _apply_cell_head(regions, pooled, layers, attention)
+    h0 = model.get_layer("init_h")(pooled)
+    c0 = model.get_layer("init_c")(pooled)
+    state_out = [h0, c0, regions] if attention else [h0, c0]
+    encoder_model = keras.Model(image, state_out, name="caption_encoder")
+
+    units = model.get_layer("init_h").units
+    token = keras.Input((), dtype="int32", name="token")
+    h = keras.Input((units,), name="h")
+    c = keras.Input((units,), name="c")
+    word = model.get_layer("embedding")(token)
+    if attention:
+        cell = model.get_layer("decoder_rnn").cell
+        regions_in = keras.Input(tuple(regions.shape[1:]), name="regions")
+        flat = ops.reshape(regions_in, (-1, cell.n_regions * cell.region_dim))
+        output, (h1, c1, _) = cell(word, [h, c, flat])
+        readout = output[:, : units + cell.region_dim]
+        weights = output[:, units + cell.region_dim :]
+        logits = model.get_layer("logits")(readout)
+        inputs, outputs = [token, h, c, regions_in], [h1, c1, weights]
+    else:
+        lstm = model.get_layer("decoder_lstm")
+        sequence, h1, c1 = lstm(ops.expand_dims(word, 1), initial_state=[h, c])
+        logits = model.get_layer("logits")(sequence[:, 0])
+        inputs, outputs = [token, h, c], [h1, c1]
+    log_probs = ops.log_softmax(logits, axis=-1)
+    step = keras.Model(inputs, [log_probs, *outputs], name="caption_step")
+    return CaptionInference(encoder_model, step, attention)
+
+
+def caption_images(
+    inference: CaptionInference,
+    images: np.ndarray,
+    vocab,
+    max_length: int,
+    beam_width: int = 1,
+    batch_size: int = 256,
+) -> list[list[str]]:
+    """Caption a batch of images with greedy (``beam_width=1``) or beam search.
+
+    Args:
+        inference: from ``caption_inference_models``.
+        images: float32 ``(n, H, W, C)``.
+        vocab: the ``TokenVocabulary`` of the captions.
+        max_length: most words, the end marker included.
+        beam_width: 1 for greedy search, more for beam search.
+        batch_size: images decoded together (each step is one call of the step model).
+
+    Returns:
+        One caption per image, as a list of words (no markers).
+    """
+    from course_lib.decoding import beam_search, greedy_search
+
+    _positive_int(beam_width, "beam_width")
+    _positive_int(batch_size, "batch_size")
+    captions = []
+    for start in range(0, len(images), batch_size):
+        state = inference.initial_state(images[start : start + batch_size])
+        args = (inference.step_fn, state, vocab.START, vocab.END, max_length)
+        if beam_width == 1:
+            ids = greedy_search(*args)
+        else:
+            ids = beam_search(*args, beam_width=beam_width)
+        captions += [vocab.decode(seq) for seq in ids]
+    return captions
+
+
+def caption_attention(
+    inference: CaptionInference, images: np.ndarray, captions: list[list[str]], vocab
+) -> list[np.ndarray]:
+    """Where the decoder looks while it writes each caption (all images decoded together).
+
+    Each caption's words are fed back one at a time, as in generation; the weights at step
+    ``t`` are those used to choose word ``t`` (the last row: to choose the end marker).
+
+    Args:
+        inference: from ``caption_inference_models`` of an attention captioner.
+        images: float32 ``(n, H, W, C)``.
+        captions: ``n`` word lists (e.g. the model's own greedy captions).
+        vocab: the ``TokenVocabulary``.
+
+    Returns:
+        Per image, float32 ``(len(caption) + 1, R)``: one row of region weights per word and
+        one for the end marker.
+
+    Raises:
+        ValueError: if the captioner has no attention, or the numbers of images and captions
+            differ.
+    """
+    if not inference.attention:
+        raise ValueError("caption_attention needs a captioner built with attention=True.")
+    if len(images) != len(captions) or not len(captions):
+        raise ValueError("images and captions must be non-empty and of the same length.")
+    state = inference.initial_state(np.asarray(images))
+    tokens = vocab.encode_batch(captions, add_start=True)
+    rows = []
+    for t in range(tokens.shape[1]):
+        outputs = inference.step([tokens[:, t], *state], training=False)
+        rows.append(np.asarray(outputs[3]))
+        state = (np.asarray(outputs[1]), np.asarray(outputs[2]), state[2])
+    weights = np.stack(rows, axis=1).astype(np.float32)  # (n, steps, R)
+    return [weights[i, : len(c) + 1] for i, c in enumerate(captions)]
+
+
+def continue_captions(
+    inference: CaptionInference,
+    images: np.ndarray,
+    prefixes: list[list[str]],
+    vocab,
+    max_length: int,
+) -> list[list[str]]:
+    """Force each caption to start with the given words, then let the model go on greedily.
+
+    Useful to see what the decoder does after words it would not have chosen itself (for
+    example a wrong digit): it was trained only on correct prefixes (teacher forcing).
+
+    Args:
+        inference: from ``caption_inference_models``.
+        images: float32 ``(n, H, W, C)``.
+        prefixes: ``n`` word lists, all of the same length.
+        vocab: the ``TokenVocabulary``.
+        max_length: most words generated after the prefix, the end marker included.
+
+    Returns:
+        Per image, the prefix followed by the generated words (no markers).
+
+    Raises:
+        ValueError: if the prefixes differ in length or do not match the images in number.
+    """
+    if len(prefixes) != len(images) or len({len(p) for p in prefixes}) != 1:
+        raise ValueError("prefixes must hold one word list per image, all of the same length.")
+    _positive_int(max_length, "max_length")
+    forced = np.stack([vocab.encode(p, add_start=True) for p in prefixes])
+    state = inference.initial_state(images)
+    for t in range(forced.shape[1]):
+        log_probs, state = inference.step_fn(forced[:, t], state)
+    generated = np.zeros((len(images), max_length), dtype=np.int64)
+    for t in range(max_length):
+        generated[:, t] = log_probs.argmax(axis=-1)
+        log_probs, state = inference.step_fn(generated[:, t], state)
+    return [list(p) + vocab.decode(row) for p, row in zip(prefixes, generated, strict=True)]

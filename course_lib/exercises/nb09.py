@@ -1,0 +1,123 @@
+"""Self-checks for the exercises of notebook 09 (image captioning)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+
+from course_lib.exercises import run_check
+
+
+def _additive_attention(h, regions, w_query, w_key, b_key, v):
+    scores = np.tanh((h @ w_query)[:, None, :] + regions @ w_key + b_key) @ v  # (batch, R)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    return (weights[..., None] * regions).sum(axis=1), weights
+
+
+def check_attention_step(fn: Callable) -> bool:
+    """Exercise 1: ``fn(h, regions, w_query, w_key, b_key, v)`` returns ``(context, weights)`` of
+    additive attention for one decoder step: ``h (batch, units)``, ``regions (batch, R, d)``,
+    ``w_query (units, a)``, ``w_key (d, a)``, ``b_key (a,)``, ``v (a,)``; ``weights (batch, R)``
+    and ``context (batch, d)``.
+    """
+
+    def check(fn: Callable) -> None:
+        rng = np.random.default_rng(909)
+        for batch, units, regions_n, d, a in [(1, 3, 4, 2, 5), (3, 6, 16, 5, 4)]:
+            h = rng.normal(size=(batch, units))
+            regions = rng.normal(size=(batch, regions_n, d))
+            w_query, w_key = rng.normal(size=(units, a)), rng.normal(size=(d, a))
+            b_key, v = rng.normal(size=a), rng.normal(size=a) * 3
+            want_context, want_weights = _additive_attention(h, regions, w_query, w_key, b_key, v)
+            context, weights = fn(h, regions, w_query, w_key, b_key, v)
+            context, weights = np.asarray(context), np.asarray(weights)
+            assert weights.shape == (batch, regions_n), (
+                f"weights must have shape {(batch, regions_n)} (one per region); "
+                f"got {weights.shape}."
+            )
+            assert context.shape == (batch, d), f"context must have shape {(batch, d)}."
+            assert np.allclose(weights.sum(axis=1), 1.0, atol=1e-6), (
+                "each row of weights must sum to 1: a softmax over the regions."
+            )
+            assert np.allclose(weights, want_weights, atol=1e-6), (
+                "the weights are off: score_r = v . tanh(h W_q + region_r W_k + b_k), then a "
+                "softmax over r."
+            )
+            assert np.allclose(context, want_context, atol=1e-6), (
+                "the weights are right but the context is not: sum_r weight_r * region_r."
+            )
+
+    return run_check("Exercise 1 (one attention step over image regions)", fn, check)
+
+
+def check_teacher_forcing_pairs(fn: Callable) -> bool:
+    """Exercise 2: ``fn(ids, start, end, max_len)`` turns one caption's word ids (a list) into the
+    teacher-forcing pair ``(inputs, targets)``, int arrays of length ``max_len``: inputs are the
+    start marker and the words, targets the words and the end marker, both padded with 0.
+    """
+
+    def check(fn: Callable) -> None:
+        cases = [([7, 8, 9], 2, 3, 6), ([5], 2, 3, 2), ([4, 4, 11, 6, 5], 1, 9, 8)]
+        for ids, start, end, max_len in cases:
+            inputs, targets = (np.asarray(a) for a in fn(list(ids), start, end, max_len))
+            want_in = np.zeros(max_len, int)
+            want_in[: len(ids) + 1] = [start, *ids]
+            want_out = np.zeros(max_len, int)
+            want_out[: len(ids) + 1] = [*ids, end]
+            assert inputs.shape == targets.shape == (max_len,), (
+                f"both arrays must have length max_len={max_len}."
+            )
+            assert np.array_equal(targets, want_out), (
+                f"targets for {ids} should be {want_out.tolist()}: the words, then the end "
+                "marker, then padding."
+            )
+            assert np.array_equal(inputs, want_in), (
+                f"inputs for {ids} should be {want_in.tolist()}: the start marker, then the "
+                "words (each input is the word *before* the target at that position)."
+            )
+
+    return run_check("Exercise 2 (teacher-forcing inputs and targets)", fn, check)
+
+
+def _clipped(references, hypothesis, n):
+    grams = Counter(tuple(hypothesis[i : i + n]) for i in range(len(hypothesis) - n + 1))
+    best: Counter = Counter()
+    for ref in references:
+        best |= Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))
+    return sum(min(c, best[g]) for g, c in grams.items()), sum(grams.values())
+
+
+def check_clipped_precision(fn: Callable) -> bool:
+    """Exercise 3: ``fn(references, hypothesis, n)`` returns ``(matches, total)``: how many of
+    the hypothesis' n-grams appear in the references, each counted at most as often as it
+    appears in any single reference, and how many n-grams the hypothesis has.
+    """
+
+    def check(fn: Callable) -> None:
+        refs = [
+            "a large red seven left of a small blue two".split(),
+            "a small blue two right of a large red seven".split(),
+        ]
+        cases = [
+            (refs, "a a a a a".split(), 1),
+            (refs, "a large red seven left of a small blue two".split(), 2),
+            (refs, "a small red seven left of a large blue two".split(), 2),
+            (refs, "a large red seven right of a small blue two".split(), 3),
+            (refs, "two".split(), 2),
+            ([["a", "b", "a"], ["a", "a", "b", "a"]], ["a", "a", "a", "a", "b"], 1),
+        ]
+        for references, hypothesis, n in cases:
+            want = _clipped(references, hypothesis, n)
+            got = tuple(int(x) for x in fn(references, hypothesis, n))
+            assert got[1] == want[1], (
+                f"{' '.join(hypothesis)!r} has {want[1]} {n}-grams; you counted {got[1]}."
+            )
+            assert got == want, (
+                f"for {' '.join(hypothesis)!r} and n={n}: expected {want[0]} matches, got "
+                f"{got[0]}. Clip each n-gram's count to its largest count in any ONE reference."
+            )
+
+    return run_check("Exercise 3 (clipped n-gram precision, the core of BLEU)", fn, check)
