@@ -69,6 +69,22 @@ def _built_layer(layer: object, expected: str) -> object:
     return layer
 
 
+def _standard_gated_cell(layer: object, expected: str) -> object:
+    """The cell of a built Keras LSTM/GRU layer, checked to use tanh and sigmoid (the standard
+    cell that ``LSTMScratch`` and ``GRUScratch`` implement)."""
+    cell = _built_layer(layer, expected).cell
+    acts = (
+        _keras_activation_name(cell.activation),
+        _keras_activation_name(cell.recurrent_activation),
+    )
+    if acts != ("tanh", "sigmoid"):
+        raise ValueError(
+            f"{expected}Scratch implements activation='tanh', recurrent_activation='sigmoid'; "
+            f"the layer uses {acts}."
+        )
+    return cell
+
+
 class SimpleRNNScratch:
     """The Elman recurrence ``h_t = g(x_t W_x + h_{t-1} W_h + b)``, one step at a time.
 
@@ -241,17 +257,7 @@ class LSTMScratch:
             ValueError: if ``layer`` is not a built LSTM, or uses activations other than tanh
                 and sigmoid (this class implements the standard cell only).
         """
-        layer = _built_layer(layer, "LSTM")
-        cell = layer.cell
-        acts = (
-            _keras_activation_name(cell.activation),
-            _keras_activation_name(cell.recurrent_activation),
-        )
-        if acts != ("tanh", "sigmoid"):
-            raise ValueError(
-                f"LSTMScratch implements activation='tanh', recurrent_activation='sigmoid'; "
-                f"the layer uses {acts}."
-            )
+        cell = _standard_gated_cell(layer, "LSTM")
         bias = np.asarray(cell.bias) if cell.use_bias else None
         return cls(np.asarray(cell.kernel), np.asarray(cell.recurrent_kernel), bias)
 
@@ -406,17 +412,7 @@ class GRUScratch:
             ValueError: if ``layer`` is not a built GRU, or uses activations other than tanh
                 and sigmoid (this class implements the standard cell only).
         """
-        layer = _built_layer(layer, "GRU")
-        cell = layer.cell
-        acts = (
-            _keras_activation_name(cell.activation),
-            _keras_activation_name(cell.recurrent_activation),
-        )
-        if acts != ("tanh", "sigmoid"):
-            raise ValueError(
-                f"GRUScratch implements activation='tanh', recurrent_activation='sigmoid'; "
-                f"the layer uses {acts}."
-            )
+        cell = _standard_gated_cell(layer, "GRU")
         bias = np.asarray(cell.bias) if cell.use_bias else None
         return cls(
             np.asarray(cell.kernel),
