@@ -94,6 +94,9 @@ def test_plot_lstm_gates_draws_four_panels():
     assert axes[3].images[0].get_array().shape == (2, 6)  # units x time
     with pytest.raises(ValueError, match="example"):
         plots.plot_lstm_gates(trace, example=2)
+    _, three = plt.subplots(3, 1)
+    with pytest.raises(ValueError, match="4 axes"):
+        plots.plot_lstm_gates(trace, axes=three)
 
 
 def test_char_tags_wrap_long_text():

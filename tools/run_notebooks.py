@@ -151,7 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default=os.environ.get("COURSE_PROFILE") or "standard")
     parser.add_argument("--notebooks", default="", help="numbers or name prefixes; all if empty")
     parser.add_argument("--out", default=str(ROOT / "build"))
-    parser.add_argument("--cell-timeout", type=int, default=1800)
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=None,
+        help="seconds one cell may run (default 1800, or 21600 at the full profile, whose "
+        "training cells take hours on a CPU)",
+    )
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"PROFILE={args.profile!r} is not one of {', '.join(PROFILES)}.")
@@ -160,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen = select_notebooks(args.notebooks, available)
     except ValueError as err:
         parser.error(str(err))
+    if args.cell_timeout is None:
+        args.cell_timeout = 21600 if args.profile == "full" else 1800
     out_dir = Path(args.out)
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
     os.environ["COURSE_PROFILE"] = args.profile

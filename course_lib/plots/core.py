@@ -310,13 +310,11 @@ def plot_lstm_gates(
         The four axes: i, f, o, c.
 
     Raises:
-        ValueError: for an example index outside the batch.
+        ValueError: for an example index outside the batch, or ``axes`` that are not four.
     """
     batch = trace.c.shape[0]
     if not 0 <= example < batch:
         raise ValueError(f"example must be in [0, {batch}); got {example}.")
-    if axes is None:
-        _, axes = plt.subplots(4, 1, figsize=(9, 7), sharex=True, constrained_layout=True)
     c = trace.c[example].T
     limit = float(np.abs(c).max()) or 1.0
     panels = [
@@ -325,6 +323,26 @@ def plot_lstm_gates(
         ("output gate o", trace.o[example].T, "viridis", 0.0, 1.0),
         ("cell state c", c, "RdBu_r", -limit, limit),
     ]
+    return _unit_heatmaps(panels, mark, axes)
+
+
+def _unit_heatmaps(
+    panels: Sequence[tuple[str, np.ndarray, str, float, float]],
+    mark: int | None,
+    axes: Sequence[Axes] | None,
+) -> Sequence[Axes]:
+    """One (units, time) heatmap per panel ``(title, values, cmap, vmin, vmax)``, stacked.
+
+    Shared by the LSTM and GRU gate figures. ``mark`` outlines one time step in red (an outline
+    rather than a filled band, so the values under it stay visible).
+
+    Raises:
+        ValueError: if ``axes`` does not hold one axes per panel.
+    """
+    if axes is None:
+        _, axes = plt.subplots(len(panels), 1, figsize=(9, 7), sharex=True, constrained_layout=True)
+    if len(axes) != len(panels):
+        raise ValueError(f"axes must hold {len(panels)} axes; got {len(axes)}.")
     for ax, (title, values, cmap, vmin, vmax) in zip(axes, panels, strict=True):
         image = ax.imshow(
             values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
@@ -333,7 +351,7 @@ def plot_lstm_gates(
         ax.set_ylabel("unit")
         ax.set_title(title, loc="left")
         ax.grid(False)
-        if mark is not None:  # outline the column rather than hide it
+        if mark is not None:
             ax.axvspan(mark - 0.5, mark + 0.5, fill=False, edgecolor="red", lw=1.5)
     axes[-1].set_xlabel("time step")
     return axes

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from course_lib.plots.core import _axes
+from course_lib.plots.core import _axes, _unit_heatmaps
 
 __all__: list[str] = ["plot_gru_gates", "plot_gate_timecourse"]
 
@@ -44,10 +43,6 @@ def plot_gru_gates(
         ValueError: for something that is not a GRU trace, or an example outside the batch.
     """
     _check_trace(trace, example)
-    if axes is None:
-        _, axes = plt.subplots(4, 1, figsize=(9, 7), sharex=True, constrained_layout=True)
-    if len(axes) != 4:
-        raise ValueError(f"axes must hold 4 axes; got {len(axes)}.")
     panels = [
         ("update gate z (1 = keep the old state)", trace.z[example].T, "viridis", 0.0, 1.0),
         (
@@ -60,18 +55,7 @@ def plot_gru_gates(
         ("candidate state", trace.candidate[example].T, "RdBu_r", -1.0, 1.0),
         ("hidden state h", trace.h[example].T, "RdBu_r", -1.0, 1.0),
     ]
-    for ax, (title, values, cmap, vmin, vmax) in zip(axes, panels, strict=True):
-        image = ax.imshow(
-            values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
-        )
-        ax.figure.colorbar(image, ax=ax, pad=0.01)
-        ax.set_ylabel("unit")
-        ax.set_title(title, loc="left")
-        ax.grid(False)
-        if mark is not None:
-            ax.axvspan(mark - 0.5, mark + 0.5, fill=False, edgecolor="red", lw=1.5)
-    axes[-1].set_xlabel("time step")
-    return axes
+    return _unit_heatmaps(panels, mark, axes)
 
 
 def plot_gate_timecourse(
