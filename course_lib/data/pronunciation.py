@@ -19,6 +19,9 @@ Choices made here, so that results can be compared:
   listed pronunciation counts as correct (``closest_pronunciations``).
 - **Subsets** (``max_words``) are the words of the split in hash order: a fixed, spread-out
   sample of the alphabet, the same for every run.
+- **Stress**: the published CMUdict benchmark scores pronunciations *without* stress digits
+  (39 phonemes). ``score_pronunciations(..., stress=False)`` strips them from predictions and
+  references alike, so a model trained with stress can be scored both ways.
 """
 
 from __future__ import annotations
@@ -26,13 +29,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["SPLITS", "PronunciationData", "load_cmudict", "closest_pronunciations"]
+import numpy as np
+
+from course_lib.metrics import edit_distance, per
+
+__all__ = [
+    "SPLITS",
+    "PronunciationData",
+    "PronunciationScores",
+    "load_cmudict",
+    "closest_pronunciations",
+    "strip_stress",
+    "score_pronunciations",
+]
 
 SPLITS = ("train", "validation", "test")
 _WORD = re.compile(r"[a-z']+")
 _BUCKETS = {"train": range(0, 90), "validation": range(90, 95), "test": range(95, 100)}
+_STRESS_DIGIT = re.compile(r"(?<=[A-Z])[012]$")
 
 
 @dataclass
@@ -126,8 +143,6 @@ def closest_pronunciations(
     Raises:
         ValueError: if the lists differ in length or a word has no pronunciation.
     """
-    from course_lib.metrics import edit_distance
-
     if len(pronunciations) != len(predictions):
         raise ValueError(
             f"pronunciations ({len(pronunciations)}) and predictions ({len(predictions)}) "
@@ -139,3 +154,66 @@ def closest_pronunciations(
             raise ValueError("every word needs at least one pronunciation.")
         out.append(min(options, key=lambda ref: edit_distance(ref, hyp)))
     return out
+
+
+def strip_stress(phonemes: Sequence[str]) -> list[str]:
+    """The phonemes without their stress digits.
+
+    Args:
+        phonemes: ARPAbet symbols, e.g. ``["S", "P", "IY1", "CH"]``.
+
+    Returns:
+        The same symbols with a trailing ``0``, ``1`` or ``2`` removed: ``["S", "P", "IY", "CH"]``.
+    """
+    return [_STRESS_DIGIT.sub("", p) for p in phonemes]
+
+
+@dataclass
+class PronunciationScores:
+    """How right a list of predicted pronunciations is.
+
+    Attributes:
+        wer: word error rate as G2P papers define it: the fraction of words whose prediction
+            equals none of their listed pronunciations.
+        per: phoneme error rate: edits to the closest listed pronunciation, summed over the
+            words, over the total length of those pronunciations.
+        right: ``(n_words,)`` bool, whether each word is exactly right.
+    """
+
+    wer: float
+    per: float
+    right: np.ndarray
+
+
+def score_pronunciations(
+    pronunciations: list[list[list[str]]],
+    predictions: Sequence[Sequence[str]],
+    stress: bool = True,
+) -> PronunciationScores:
+    """WER and PER of predicted pronunciations, any listed pronunciation counting as right.
+
+    Args:
+        pronunciations: per word, every listed pronunciation (``PronunciationData.pronunciations``).
+        predictions: per word, the predicted phonemes.
+        stress: whether stress digits count. With ``False`` they are stripped from predictions
+            and references alike (``"AH0"`` and ``"AH1"`` are then the same phoneme), the way the
+            published CMUdict benchmark scores.
+
+    Returns:
+        A ``PronunciationScores``.
+
+    Raises:
+        ValueError: if the lists differ in length or are empty, a word has no pronunciation, or
+            ``stress`` is not a bool.
+    """
+    if not isinstance(stress, bool):
+        raise ValueError(f"stress must be True or False; got {stress!r}.")
+    if not predictions:
+        raise ValueError("predictions is empty; score at least one word.")
+    hyps = [list(p) for p in predictions]
+    if not stress:
+        pronunciations = [[strip_stress(p) for p in options] for options in pronunciations]
+        hyps = [strip_stress(p) for p in hyps]
+    refs = closest_pronunciations(pronunciations, hyps)
+    right = np.array([list(r) == h for r, h in zip(refs, hyps)], dtype=bool)
+    return PronunciationScores(wer=float(1 - right.mean()), per=per(refs, hyps), right=right)
