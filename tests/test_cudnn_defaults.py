@@ -68,7 +68,8 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
     "build_seq2seq_model": [
         dict(source_vocab_size=7, target_vocab_size=6, units=4, embedding_dim=3, attention=a)
         for a in ("none", "bahdanau", "luong")
-    ],
+    ]
+    + [dict(source_vocab_size=7, target_vocab_size=6, units=4, encoder_layers=2, dropout=0.1)],
     "build_image_encoder_model": [dict(image_shape=(16, 16, 3), filters=(4, 4))],  # CNN only
     # the attention decoder steps a custom cell (attention feeds every LSTM step), which no fused
     # kernel can run; the check covers the no-attention decoder's LSTM layer

@@ -43,6 +43,29 @@ def test_step_by_step_equals_teacher_forcing(attention, cell):
             np.testing.assert_allclose(w.sum(-1), 1.0, atol=1e-5)
 
 
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_stacked_encoder_steps_like_teacher_forcing(cell):
+    keras.utils.set_random_seed(4)
+    model = models.build_seq2seq_model(
+        20, 15, units=6, embedding_dim=4, cell=cell, encoder_layers=3, dropout=0.2
+    )
+    names = [layer.name for layer in model.layers]
+    assert {"encoder_1", "encoder_2", "encoder", "encoder_dropout"} <= set(names)
+    source, previous = _batch()
+    logits = np.asarray(model([source, previous]))
+    infer = models.Seq2SeqInference(model, START, END)
+    state = infer.initial_state(source)
+    for t in range(previous.shape[1]):
+        log_probs, state = infer.step_fn(previous[:, t], state)
+        want = logits[:, t] - np.log(np.exp(logits[:, t]).sum(-1, keepdims=True))
+        np.testing.assert_allclose(log_probs, want, atol=1e-5)
+    wider = np.pad(source, ((0, 0), (0, 3)))  # the stacked layers keep the mask
+    np.testing.assert_allclose(model([wider, previous]), logits, atol=1e-5)
+    clf = models.build_encoder_classifier_model(model, 3)
+    assert len(clf.trainable_weights) == 2  # every encoder layer is frozen, not just the top
+    assert not model.get_layer("encoder_1").trainable
+
+
 def test_padding_does_not_change_the_answer():
     keras.utils.set_random_seed(1)
     model = models.build_seq2seq_model(20, 15, units=6, attention="luong")
@@ -60,6 +83,10 @@ def test_layer_sizes_and_parameter_counts():
     assert model.get_layer("encoder").count_params() == 2 * gru(5, 8)
     assert model.get_layer("decoder").count_params() == gru(5, 16)
     assert model.get_layer("attention").count_params() == 16 * 8 + 16 * 8 + 8 + 8
+    deep = models.build_seq2seq_model(30, 12, units=8, embedding_dim=5, encoder_layers=2)
+    assert deep.get_layer("encoder_1").count_params() == 2 * gru(5, 8)
+    assert deep.get_layer("encoder").count_params() == 2 * gru(16, 8)  # reads both directions
+    assert deep.count_params() - model.count_params() == 2 * gru(16, 8)
     for name in ("encoder", "decoder"):
         layer = model.get_layer(name)
         layer = getattr(layer, "forward_layer", layer)
@@ -154,6 +181,8 @@ def test_bad_arguments():
         models.build_seq2seq_model(10, 10, dropout=1.0)
     with pytest.raises(ValueError, match="units"):
         models.build_seq2seq_model(10, 10, units=0)
+    with pytest.raises(ValueError, match="encoder_layers"):
+        models.build_seq2seq_model(10, 10, encoder_layers=0)
     with pytest.raises(ValueError, match="build_seq2seq_model"):
         models.Seq2SeqInference(
             keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")]), 2, 3

@@ -14,7 +14,8 @@ One training model, several views of the same layers:
   ``initial_state`` for ``decoding.greedy_search`` / ``decoding.beam_search``.
 - ``build_encoder_classifier_model``: the same encoder with a classification head.
 
-Layer names: ``source_embedding``, ``encoder`` (a ``Bidirectional`` wrapper), ``bridge_<i>``,
+Layer names: ``source_embedding``, ``encoder`` (a ``Bidirectional`` wrapper, the top one when the
+encoder is stacked; the ones below it are ``encoder_1``, ``encoder_2``, ...), ``bridge_<i>``,
 ``target_embedding``, ``decoder``, ``attention`` and ``attentional`` (with attention only),
 ``logits``. Ids: 0 is padding (masked); the start and end ids are the caller's (e.g.
 ``TokenVocabulary.START`` / ``END``).
@@ -59,6 +60,7 @@ def build_seq2seq_model(
     attention: str = "bahdanau",
     attention_units: int | None = None,
     dropout: float = 0.0,
+    encoder_layers: int = 1,
 ) -> keras.Model:
     """The teacher-forced training model of an encoder-decoder.
 
@@ -70,7 +72,10 @@ def build_seq2seq_model(
         attention: ``"none"`` (fixed-length context), ``"bahdanau"`` (additive) or ``"luong"``
             (multiplicative, ``score="general"``).
         attention_units: hidden size of the additive score (default ``units``).
-        dropout: dropout rate on both embeddings and on the layer before the logits.
+        dropout: dropout rate on both embeddings, between stacked encoder layers and on the
+            layer before the logits.
+        encoder_layers: bidirectional layers in the encoder, each reading the one below's
+            outputs; the top one's final states start the decoder.
 
     Returns:
         A model with inputs ``[source (batch, Ts) int, previous (batch, Tt) int]`` (``previous``
@@ -78,12 +83,13 @@ def build_seq2seq_model(
         target_vocab_size)``. Padded target steps carry a Keras mask.
 
     Raises:
-        ValueError: for a bad size, cell, attention type or dropout rate.
+        ValueError: for a bad size, cell, attention type, dropout rate or layer count.
     """
     source_vocab_size = _positive_int(source_vocab_size, "source_vocab_size")
     target_vocab_size = _positive_int(target_vocab_size, "target_vocab_size")
     units = _positive_int(units, "units")
     embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+    encoder_layers = _positive_int(encoder_layers, "encoder_layers")
     if cell not in _CELLS:
         raise ValueError(f"cell={cell!r} is not supported here; use one of {_CELLS}.")
     if attention not in ATTENTION_TYPES:
@@ -100,6 +106,14 @@ def build_seq2seq_model(
             ),
             name="encoder",
         ),
+        "lower_encoders": [
+            keras.layers.Bidirectional(
+                recurrent_layer(cell, units, name=f"encoder_rnn_{i}", return_sequences=True),
+                name=f"encoder_{i}",
+            )
+            for i in range(1, encoder_layers)
+        ],
+        "encoder_dropout": keras.layers.Dropout(dropout, name="encoder_dropout"),
         "bridges": [
             keras.layers.Concatenate(name=f"bridge_{i}") for i in range(_state_count(cell))
         ],
@@ -132,6 +146,8 @@ def build_seq2seq_model(
 def _encode(layers: dict, source):
     """source ids -> encoder outputs (batch, Ts, 2 units), decoder start states, source mask."""
     x = layers["source_dropout"](layers["source_embedding"](source))
+    for lower in layers["lower_encoders"]:
+        x = layers["encoder_dropout"](lower(x))
     outputs, *directions = layers["encoder"](x)
     half = len(directions) // 2  # Bidirectional returns forward states, then backward states
     states = [
@@ -173,6 +189,12 @@ def _layers_of(model: keras.Model) -> dict:
             "output_dropout",
         )
     }
+    layers["lower_encoders"] = [
+        model.get_layer(f"encoder_{i}")
+        for i in range(1, 1 + sum(n.startswith("encoder_") and n[8:].isdigit() for n in names))
+    ]
+    if layers["lower_encoders"]:
+        layers["encoder_dropout"] = model.get_layer("encoder_dropout")
     layers["bridges"] = [
         model.get_layer(name) for name in sorted(n for n in names if n.startswith("bridge_"))
     ]
@@ -371,8 +393,8 @@ def build_encoder_classifier_model(
     """
     num_classes = _positive_int(num_classes, "num_classes")
     layers = _layers_of(seq2seq_model)
-    for name in ("source_embedding", "encoder"):
-        layers[name].trainable = bool(trainable_encoder)
+    for layer in (layers["source_embedding"], *layers["lower_encoders"], layers["encoder"]):
+        layer.trainable = bool(trainable_encoder)
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     outputs, _, _ = _encode(layers, source)
     summary = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(outputs)  # uses the mask
