@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from course_lib.decoding import beam_search, greedy_search
+from course_lib.decoding import beam_search, ensemble_step_fn, greedy_search
 
 VOCAB, END, START, TABLE = 4, 0, 9, 101
 
@@ -155,3 +155,103 @@ def test_bad_arguments():
         beam_search(step_fn, (), START, END, 3)
     with pytest.raises(ValueError, match="log_probs"):
         greedy_search(lambda t, s: (np.zeros((len(t) + 1, 4)), s), state, START, END, 3)
+
+
+def _ensemble_sequence_score(step_fns, weights, context, tokens, max_length):
+    """Log-probability of ``tokens`` (and the end token) under the weighted mixture, by hand."""
+    states = [state_for([context]) for _ in step_fns]
+    prev, total = START, 0.0
+    w = np.asarray(weights, dtype=float) / np.sum(weights)
+    for tok in list(tokens) + ([END] if len(tokens) < max_length else []):
+        probs = 0.0
+        for i, fn in enumerate(step_fns):
+            lp, states[i] = fn(np.array([prev], np.int32), states[i])
+            probs = probs + w[i] * np.exp(lp[0, tok])
+        total += np.log(probs)
+        prev = tok
+    return total
+
+
+def test_ensemble_averages_the_members_probabilities():
+    members = [make_model(seed)[0] for seed in (0, 1, 2)]
+    weights = [1.0, 2.0, 0.5]
+    step = ensemble_step_fn(members, weights)
+    tokens = np.array([START, 3, 1], np.int32)
+    states = tuple(state_for([4, 8, 15]) for _ in members)
+    log_probs, new_states = step(tokens, states)
+    outputs = [fn(tokens, s) for fn, s in zip(members, states)]
+    w = np.array(weights) / sum(weights)
+    want = np.log(sum(wi * np.exp(lp) for wi, (lp, _) in zip(w, outputs)))
+    np.testing.assert_allclose(log_probs, want, rtol=1e-12)
+    np.testing.assert_allclose(np.exp(log_probs).sum(axis=1), 1.0)
+    assert isinstance(new_states, tuple) and len(new_states) == 3
+    for new, (_, member_new) in zip(new_states, outputs):
+        np.testing.assert_array_equal(new["code"], member_new["code"])
+
+
+def test_ensemble_of_one_and_of_copies_is_the_member():
+    step_fn, _ = make_model(5)
+    contexts = list(range(0, 40, 4))
+    alone = beam_search(step_fn, state_for(contexts), START, END, 5, beam_width=3)
+    one = ensemble_step_fn([step_fn])
+    copies = ensemble_step_fn([step_fn, step_fn], weights=[0.3, 0.7])
+    assert beam_search(one, (state_for(contexts),), START, END, 5, beam_width=3) == alone
+    two_states = (state_for(contexts), state_for(contexts))
+    assert beam_search(copies, two_states, START, END, 5, beam_width=3) == alone
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_wide_beam_over_an_ensemble_equals_exhaustive_search(seed):
+    members = [make_model(seed, end_bias=-1.0)[0], make_model(seed + 10, end_bias=-1.0)[0]]
+    weights, max_length, contexts = [1.0, 3.0], 3, [2, 9, 31]
+    step = ensemble_step_fn(members, weights)
+    seqs, scores = beam_search(
+        step,
+        tuple(state_for(contexts) for _ in members),
+        START,
+        END,
+        max_length,
+        beam_width=VOCAB**max_length,
+        return_scores=True,
+    )
+    for context, seq, score in zip(contexts, seqs, scores):
+        best, best_score = None, -np.inf
+        for size in range(max_length + 1):
+            for body in itertools.product(range(1, VOCAB), repeat=size):
+                total = _ensemble_sequence_score(members, weights, context, body, max_length)
+                if total > best_score + 1e-12:
+                    best, best_score = list(body), total
+        assert seq == best
+        assert score == pytest.approx(best_score)
+
+
+def test_ensemble_handles_impossible_tokens():
+    def certain(tokens, state):  # token 1 impossible, token 2 certain
+        lp = np.full((len(tokens), VOCAB), -np.inf)
+        lp[:, 2] = 0.0
+        return lp, state
+
+    def uniform(tokens, state):
+        return np.full((len(tokens), VOCAB), -np.log(VOCAB)), state
+
+    log_probs, _ = ensemble_step_fn([certain, uniform])(np.zeros(2, np.int32), (None, None))
+    np.testing.assert_allclose(np.exp(log_probs[0]), [0.125, 0.125, 0.625, 0.125])
+    both, _ = ensemble_step_fn([certain, certain])(np.zeros(2, np.int32), (None, None))
+    assert np.all(np.isneginf(both[:, [0, 1, 3]])) and not np.isnan(both).any()
+
+
+def test_ensemble_bad_arguments():
+    step_fn, _ = make_model(0)
+    with pytest.raises(ValueError, match="at least one"):
+        ensemble_step_fn([])
+    with pytest.raises(ValueError, match=r"step_fns\[1\] must be callable"):
+        ensemble_step_fn([step_fn, "model"])
+    for weights in ([1.0], [1.0, -1.0], [0.0, 0.0], [1.0, float("nan")]):
+        with pytest.raises(ValueError, match="weights"):
+            ensemble_step_fn([step_fn, step_fn], weights)
+    step = ensemble_step_fn([step_fn, step_fn])
+    with pytest.raises(ValueError, match="tuple of 2 member states"):
+        step(np.zeros(2, np.int32), state_for([1, 2]))
+    other_vocab = ensemble_step_fn([step_fn, lambda t, s: (np.zeros((len(t), VOCAB + 1)), s)])
+    with pytest.raises(ValueError, match="vocabulary"):
+        other_vocab(np.zeros(2, np.int32), (state_for([1, 2]), None))

@@ -119,6 +119,53 @@ def test_attention_model_and_decode():
         plain.attention_weights(source, greedy)
 
 
+def test_ensemble_decodes_like_the_search_over_averaged_members():
+    keras.utils.set_random_seed(4)
+    members = [
+        models.Seq2SeqInference(
+            models.build_seq2seq_model(20, 15, units=6, attention=attention), START, END
+        )
+        for attention in ("bahdanau", "luong", "none")
+    ]
+    source, _ = _batch()
+    alone = members[0].decode(source, max_length=5, method="beam", beam_width=3)
+    assert (
+        models.Seq2SeqEnsemble(members[:1]).decode(
+            source, max_length=5, method="beam", beam_width=3
+        )
+        == alone
+    )
+    ensemble = models.Seq2SeqEnsemble(members, weights=[2.0, 1.0, 1.0])
+    state = ensemble.initial_state(source)
+    assert len(state) == 3 and "encoder_outputs" not in state[2]
+    want = decoding.beam_search(
+        decoding.ensemble_step_fn([m.step_fn for m in members], [2.0, 1.0, 1.0]),
+        state,
+        START,
+        END,
+        5,
+        beam_width=3,
+    )
+    assert ensemble.decode(source, max_length=5, method="beam", beam_width=3, batch_size=2) == want
+    assert ensemble.decode(source, max_length=5) == decoding.greedy_search(
+        ensemble.step_fn, state, START, END, 5
+    )
+
+
+def test_ensemble_bad_members():
+    keras.utils.set_random_seed(5)
+    infer = models.Seq2SeqInference(models.build_seq2seq_model(20, 15, units=6), START, END)
+    other = models.Seq2SeqInference(models.build_seq2seq_model(20, 16, units=6), START, END)
+    with pytest.raises(ValueError, match="at least one"):
+        models.Seq2SeqEnsemble([])
+    with pytest.raises(ValueError, match=r"members\[1\] must be a Seq2SeqInference"):
+        models.Seq2SeqEnsemble([infer, infer.step_fn])
+    with pytest.raises(ValueError, match="vocabulary size"):
+        models.Seq2SeqEnsemble([infer, other])
+    with pytest.raises(ValueError, match="weights"):
+        models.Seq2SeqEnsemble([infer, infer], weights=[1.0])
+
+
 def test_saved_model_reloads_and_still_decodes(tmp_path):
     keras.utils.set_random_seed(3)
     model = models.build_seq2seq_model(20, 15, units=6, attention="luong")

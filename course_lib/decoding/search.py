@@ -19,6 +19,9 @@ is beam ``j`` of batch item ``b``) and reorders the rows after each step, so ``s
 needs to know about beams. Rows that have finished keep being passed to ``step_fn`` (their
 output is ignored), so shapes never change.
 
+Several models that share a target vocabulary can decode together: ``ensemble_step_fn`` turns
+their step functions into one, whose state is the tuple of theirs.
+
 Each search returns, per batch item, the generated token ids **without** the start and end
 tokens. ``max_length`` is the largest number of steps; the end token, when generated, counts as
 one of them, so a returned list has at most ``max_length`` tokens (exactly ``max_length`` when no
@@ -27,12 +30,12 @@ end token came).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["greedy_search", "beam_search"]
+__all__ = ["greedy_search", "beam_search", "ensemble_step_fn"]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 
@@ -219,3 +222,63 @@ def beam_search(
         out.append(sequences[i, j, :size].tolist())
         out_scores.append(float(normalised[i, j]))
     return (out, out_scores) if return_scores else out
+
+
+def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None = None) -> StepFn:
+    """One step function that averages the next-token distributions of several models.
+
+    At every step each model reads the same tokens and gives its own distribution; the ensemble's
+    distribution is their (weighted) average, ``p = sum_i w_i p_i``, returned as ``log p``. Models
+    that err in different places outvote each other's mistakes, which is why averaging a few
+    independently trained models is a standard way to lower the error of a sequence model.
+
+    Args:
+        step_fns: the members' step functions (at least one), all over the same vocabulary.
+        weights: one non-negative weight per member, normalised to sum to one (equal when None).
+
+    Returns:
+        A step function ``(tokens (n,), states) -> (log_probs (n, vocab), new_states)`` where
+        ``states`` is a tuple holding each member's state in order: start the searches from
+        ``tuple(member_initial_states)``.
+
+    Raises:
+        ValueError: for no member, a member that is not callable or bad weights; when called,
+            for a state that is not one per member or members whose vocabularies differ.
+    """
+    step_fns = tuple(step_fns)
+    if not step_fns:
+        raise ValueError("step_fns is empty; an ensemble needs at least one step function.")
+    for i, fn in enumerate(step_fns):
+        if not callable(fn):
+            raise ValueError(f"step_fns[{i}] must be callable; got {type(fn).__name__}.")
+    if weights is None:
+        weights = [1.0] * len(step_fns)
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (len(step_fns),) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(
+            f"weights must be {len(step_fns)} non-negative numbers, not all zero; got {weights!r}."
+        )
+    with np.errstate(divide="ignore"):  # a zero weight silences its member: log 0 = -inf
+        log_w = np.log(w / w.sum())
+
+    def step(tokens: np.ndarray, states: Any) -> tuple[np.ndarray, tuple]:
+        if not isinstance(states, tuple) or len(states) != len(step_fns):
+            raise ValueError(
+                f"the ensemble's state must be a tuple of {len(step_fns)} member states "
+                f"(one per step function); got {type(states).__name__}."
+            )
+        outputs = [fn(tokens, s) for fn, s in zip(step_fns, states)]
+        members = [np.asarray(log_probs, dtype=np.float64) for log_probs, _ in outputs]
+        if len({m.shape for m in members}) != 1:
+            raise ValueError(
+                "the members' log_probs differ in shape "
+                f"({[m.shape for m in members]}): they must share one target vocabulary."
+            )
+        stacked = np.stack(members) + log_w[:, None, None]  # log(w_i p_i), (members, n, vocab)
+        top = stacked.max(axis=0)
+        top = np.where(np.isfinite(top), top, 0.0)
+        with np.errstate(divide="ignore"):  # a token no member allows stays at -inf
+            log_probs = top + np.log(np.exp(stacked - top).sum(axis=0))  # log sum_i w_i p_i
+        return log_probs, tuple(new for _, new in outputs)
+
+    return step

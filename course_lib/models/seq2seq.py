@@ -30,7 +30,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from course_lib.decoding.search import beam_search, greedy_search
+from course_lib.decoding.search import beam_search, ensemble_step_fn, greedy_search
 from course_lib.layers import BahdanauAttention, LuongAttention
 from course_lib.models.core import _positive_int, recurrent_layer
 
@@ -38,6 +38,7 @@ __all__ = [
     "ATTENTION_TYPES",
     "build_seq2seq_model",
     "Seq2SeqInference",
+    "Seq2SeqEnsemble",
     "build_encoder_classifier_model",
     "teacher_forcing_arrays",
     "length_batches",
@@ -204,98 +205,25 @@ def _layers_of(model: keras.Model) -> dict:
     return layers
 
 
-class Seq2SeqInference:
-    """Inference views of a model from ``build_seq2seq_model`` (sharing its trained layers).
+def _traced(model: keras.Model):
+    """``model``'s inference call as one TensorFlow graph, traced once for any batch and length.
 
-    Attributes:
-        encoder: ``source (batch, Ts) -> [encoder_outputs (batch, Ts, 2 units), *states]``.
-        decoder_step: ``[token (batch, 1), encoder_outputs, source_mask (batch, Ts) bool,
-            *states] -> [log_probs (batch, vocab), *new_states, weights (batch, Ts)]``; without
-            attention it is ``[token, *states] -> [log_probs, *new_states]``.
-        attention_model: ``[source, previous] -> weights (batch, Tt, Ts)`` teacher-forced, or
-            None without attention.
-        has_attention: whether the model attends.
-
-    Args:
-        model: a (trained) model from ``build_seq2seq_model``.
-        start_token, end_token: ids of the start and end markers.
+    Search calls the decoder once per output step; run eagerly, every call walks the layers in
+    Python (about ten times slower on a CPU). The signature leaves batch and time sizes open, so
+    the graph is traced on the first call and reused for every later shape.
     """
+    import tensorflow as tf
 
-    def __init__(self, model: keras.Model, start_token: int, end_token: int):
-        layers = _layers_of(model)
-        self.start_token, self.end_token = int(start_token), int(end_token)
-        self.has_attention = "attention" in layers
-        source = keras.Input(shape=(None,), dtype="int32", name="source")
-        enc_out, states, _ = _encode(layers, source)
-        self.encoder = keras.Model(source, [enc_out, *states], name="encoder_model")
-        self._n_states = len(states)
-        width = layers["decoder"].units
-        token = keras.Input(shape=(1,), dtype="int32", name="token")
-        state_in = [keras.Input(shape=(width,), name=f"state_{i}") for i in range(len(states))]
-        enc_in = keras.Input(shape=(None, enc_out.shape[-1]), name="encoder_outputs")
-        mask_in = keras.Input(shape=(None,), dtype="bool", name="source_mask")
-        logits, new_states, weights = _decode(layers, token, enc_in, state_in, mask_in)
-        log_probs = ops.log_softmax(ops.squeeze(logits, axis=1), axis=-1)
-        if self.has_attention:
-            self.decoder_step = keras.Model(
-                [token, enc_in, mask_in, *state_in],
-                [log_probs, *new_states, ops.squeeze(weights, axis=1)],
-                name="decoder_step",
-            )
-            source2 = keras.Input(shape=(None,), dtype="int32", name="source")
-            previous = keras.Input(shape=(None,), dtype="int32", name="previous")
-            enc2, states2, mask2 = _encode(layers, source2)
-            _, _, weights2 = _decode(layers, previous, enc2, states2, mask2)
-            self.attention_model = keras.Model(
-                [source2, previous], weights2, name="attention_weights"
-            )
-        else:
-            self.decoder_step = keras.Model(
-                [token, *state_in], [log_probs, *new_states], name="decoder_step"
-            )
-            self.attention_model = None
+    specs = [tf.TensorSpec(t.shape, t.dtype) for t in model.inputs]
+    signature = specs if len(specs) == 1 else [specs]  # one input is passed bare, not in a list
+    return tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
 
-    def initial_state(self, source: np.ndarray) -> dict:
-        """Encode ``source (batch, Ts)`` ids into the state ``step_fn`` starts from.
 
-        Returns:
-            ``{"states": tuple of (batch, 2 units) arrays}``, plus ``"encoder_outputs"``
-            ``(batch, Ts, 2 units)`` and ``"source_mask"`` ``(batch, Ts)`` with attention.
-        """
-        source = np.asarray(source, dtype=np.int32)
-        if source.ndim != 2:
-            raise ValueError(f"source must have shape (batch, time); got {source.shape}.")
-        enc_out, *states = self.encoder(source, training=False)
-        state = {"states": tuple(np.asarray(s) for s in states)}
-        if self.has_attention:
-            state["encoder_outputs"] = np.asarray(enc_out)
-            state["source_mask"] = source != 0
-        return state
+class _BatchDecoder:
+    """``decode`` for any object with ``initial_state``, ``step_fn`` and start and end ids."""
 
-    def step_fn(self, tokens: np.ndarray, state: dict) -> tuple[np.ndarray, dict]:
-        """One decoder step for ``decoding.greedy_search`` / ``beam_search``.
-
-        Args:
-            tokens: ``(n,)`` ids emitted last.
-            state: as returned by ``initial_state`` (leading dimension ``n``).
-
-        Returns:
-            ``log_probs (n, vocab)`` and the new state (same structure; ``"weights" (n, Ts)``,
-            the attention weights of this step, is added with attention).
-        """
-        token = np.asarray(tokens, dtype=np.int32).reshape(-1, 1)
-        if self.has_attention:
-            out = self.decoder_step(
-                [token, state["encoder_outputs"], state["source_mask"], *state["states"]],
-                training=False,
-            )
-            new = dict(state, weights=np.asarray(out[-1]))
-            out = out[:-1]
-        else:
-            out = self.decoder_step([token, *state["states"]], training=False)
-            new = dict(state)
-        new["states"] = tuple(np.asarray(s) for s in out[1:])
-        return np.asarray(out[0]), new
+    start_token: int
+    end_token: int
 
     def decode(
         self,
@@ -346,6 +274,103 @@ class Seq2SeqInference:
                 )
         return out
 
+
+class Seq2SeqInference(_BatchDecoder):
+    """Inference views of a model from ``build_seq2seq_model`` (sharing its trained layers).
+
+    Attributes:
+        encoder: ``source (batch, Ts) -> [encoder_outputs (batch, Ts, 2 units), *states]``.
+        decoder_step: ``[token (batch, 1), encoder_outputs, source_mask (batch, Ts) bool,
+            *states] -> [log_probs (batch, vocab), *new_states, weights (batch, Ts)]``; without
+            attention it is ``[token, *states] -> [log_probs, *new_states]``.
+        attention_model: ``[source, previous] -> weights (batch, Tt, Ts)`` teacher-forced, or
+            None without attention.
+        has_attention: whether the model attends.
+        vocab_size: number of target ids (the width of ``log_probs``).
+
+    Args:
+        model: a (trained) model from ``build_seq2seq_model``.
+        start_token, end_token: ids of the start and end markers.
+    """
+
+    def __init__(self, model: keras.Model, start_token: int, end_token: int):
+        layers = _layers_of(model)
+        self.start_token, self.end_token = int(start_token), int(end_token)
+        self.has_attention = "attention" in layers
+        self.vocab_size = int(layers["logits"].units)
+        source = keras.Input(shape=(None,), dtype="int32", name="source")
+        enc_out, states, _ = _encode(layers, source)
+        self.encoder = keras.Model(source, [enc_out, *states], name="encoder_model")
+        self._n_states = len(states)
+        width = layers["decoder"].units
+        token = keras.Input(shape=(1,), dtype="int32", name="token")
+        state_in = [keras.Input(shape=(width,), name=f"state_{i}") for i in range(len(states))]
+        enc_in = keras.Input(shape=(None, enc_out.shape[-1]), name="encoder_outputs")
+        mask_in = keras.Input(shape=(None,), dtype="bool", name="source_mask")
+        logits, new_states, weights = _decode(layers, token, enc_in, state_in, mask_in)
+        log_probs = ops.log_softmax(ops.squeeze(logits, axis=1), axis=-1)
+        if self.has_attention:
+            self.decoder_step = keras.Model(
+                [token, enc_in, mask_in, *state_in],
+                [log_probs, *new_states, ops.squeeze(weights, axis=1)],
+                name="decoder_step",
+            )
+            source2 = keras.Input(shape=(None,), dtype="int32", name="source")
+            previous = keras.Input(shape=(None,), dtype="int32", name="previous")
+            enc2, states2, mask2 = _encode(layers, source2)
+            _, _, weights2 = _decode(layers, previous, enc2, states2, mask2)
+            self.attention_model = keras.Model(
+                [source2, previous], weights2, name="attention_weights"
+            )
+        else:
+            self.decoder_step = keras.Model(
+                [token, *state_in], [log_probs, *new_states], name="decoder_step"
+            )
+            self.attention_model = None
+        self._run_encoder = _traced(self.encoder)
+        self._run_step = _traced(self.decoder_step)
+
+    def initial_state(self, source: np.ndarray) -> dict:
+        """Encode ``source (batch, Ts)`` ids into the state ``step_fn`` starts from.
+
+        Returns:
+            ``{"states": tuple of (batch, 2 units) arrays}``, plus ``"encoder_outputs"``
+            ``(batch, Ts, 2 units)`` and ``"source_mask"`` ``(batch, Ts)`` with attention.
+        """
+        source = np.asarray(source, dtype=np.int32)
+        if source.ndim != 2:
+            raise ValueError(f"source must have shape (batch, time); got {source.shape}.")
+        enc_out, *states = self._run_encoder(source)
+        state = {"states": tuple(np.asarray(s) for s in states)}
+        if self.has_attention:
+            state["encoder_outputs"] = np.asarray(enc_out)
+            state["source_mask"] = source != 0
+        return state
+
+    def step_fn(self, tokens: np.ndarray, state: dict) -> tuple[np.ndarray, dict]:
+        """One decoder step for ``decoding.greedy_search`` / ``beam_search``.
+
+        Args:
+            tokens: ``(n,)`` ids emitted last.
+            state: as returned by ``initial_state`` (leading dimension ``n``).
+
+        Returns:
+            ``log_probs (n, vocab)`` and the new state (same structure; ``"weights" (n, Ts)``,
+            the attention weights of this step, is added with attention).
+        """
+        token = np.asarray(tokens, dtype=np.int32).reshape(-1, 1)
+        if self.has_attention:
+            out = self._run_step(
+                [token, state["encoder_outputs"], state["source_mask"], *state["states"]]
+            )
+            new = dict(state, weights=np.asarray(out[-1]))
+            out = out[:-1]
+        else:
+            out = self._run_step([token, *state["states"]])
+            new = dict(state)
+        new["states"] = tuple(np.asarray(s) for s in out[1:])
+        return np.asarray(out[0]), new
+
     def attention_weights(self, source: np.ndarray, outputs: Sequence[Sequence[int]]) -> list:
         """Attention weights while the decoder reads ``outputs`` (e.g. its own predictions).
 
@@ -370,6 +395,50 @@ class Seq2SeqInference:
         weights = np.asarray(self.attention_model([source, previous], training=False))
         lengths = (source != 0).sum(axis=1)
         return [weights[i, : len(o) + 1, : lengths[i]] for i, o in enumerate(outputs)]
+
+
+class Seq2SeqEnsemble(_BatchDecoder):
+    """Several trained seq2seq models that decode together, their next-token distributions averaged.
+
+    Every member encodes the source itself and keeps its own decoder state; at each step they read
+    the same previous token and ``decoding.ensemble_step_fn`` averages their probabilities. The
+    members may differ in anything (attention, size, cell) except the target vocabulary.
+
+    Attributes:
+        members: the ``Seq2SeqInference`` objects, in order.
+        step_fn: the ensemble's step function for ``decoding.greedy_search`` / ``beam_search``.
+
+    Args:
+        members: ``Seq2SeqInference`` objects with the same start, end and vocabulary size.
+        weights: one non-negative weight per member (equal when None).
+
+    Raises:
+        ValueError: for no member, a member of another type, or members that disagree on the
+            start or end id or on the vocabulary size.
+    """
+
+    def __init__(self, members: Sequence[Seq2SeqInference], weights: Sequence[float] | None = None):
+        members = tuple(members)
+        if not members:
+            raise ValueError("members is empty; an ensemble needs at least one model.")
+        for i, member in enumerate(members):
+            if not isinstance(member, Seq2SeqInference):
+                raise ValueError(
+                    f"members[{i}] must be a Seq2SeqInference; got {type(member).__name__}."
+                )
+        shared = {(m.start_token, m.end_token, m.vocab_size) for m in members}
+        if len(shared) != 1:
+            raise ValueError(
+                "the members must share start id, end id and target vocabulary size; got "
+                f"(start, end, vocab) = {sorted(shared)}."
+            )
+        self.members = members
+        self.start_token, self.end_token = members[0].start_token, members[0].end_token
+        self.step_fn = ensemble_step_fn([m.step_fn for m in members], weights)
+
+    def initial_state(self, source: np.ndarray) -> tuple:
+        """Each member's ``initial_state(source)``, in a tuple (the ensemble's state)."""
+        return tuple(member.initial_state(source) for member in self.members)
 
 
 def build_encoder_classifier_model(
