@@ -230,7 +230,7 @@ def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None
     At every step each model reads the same tokens and gives its own distribution; the ensemble's
     distribution is their (weighted) average, ``p = sum_i w_i p_i``, returned as ``log p``. Models
     that err in different places outvote each other's mistakes, which is why averaging a few
-    independently trained models is a standard way to lower the error of a sequence model.
+    independently trained models is a common way to lower the error of a sequence model.
 
     Args:
         step_fns: the members' step functions (at least one), all over the same vocabulary.
