@@ -29,3 +29,12 @@ def g2p_word_error(pronunciations, predictions):
         list(p) not in [list(o) for o in options] for options, p in zip(pronunciations, predictions)
     ]
     return float(np.mean(wrong))
+
+
+def em_step(log_probs, weights):
+    """Exercise 4: responsibilities in log space, then each member's average share."""
+    joint = np.log(weights)[:, None] + log_probs  # log w_m p_m(j), (M, N)
+    joint = joint - joint.max(axis=0, keepdims=True)  # exp() of these cannot all underflow
+    share = np.exp(joint)
+    share /= share.sum(axis=0, keepdims=True)
+    return share.mean(axis=1)

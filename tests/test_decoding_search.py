@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from course_lib.decoding import beam_search, ensemble_step_fn, greedy_search
+from course_lib.decoding import beam_search, ensemble_step_fn, greedy_search, mixture_weights
 
 VOCAB, END, START, TABLE = 4, 0, 9, 101
 
@@ -255,3 +255,64 @@ def test_ensemble_bad_arguments():
     other_vocab = ensemble_step_fn([step_fn, lambda t, s: (np.zeros((len(t), VOCAB + 1)), s)])
     with pytest.raises(ValueError, match="vocabulary"):
         other_vocab(np.zeros(2, np.int32), (state_for([1, 2]), None))
+
+
+def _mixture_log_likelihood(weights, log_probs):
+    return np.log(np.exp(log_probs).T @ np.asarray(weights)).sum()
+
+
+def _held_out_log_probs(seed, members=3, tokens=400):
+    """Members that find the same tokens hard, each with its own level and its own slips."""
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(1.0, 1.5, size=tokens)  # how easy each token is, for every member
+    level = rng.uniform(-0.5, 0.5, size=(members, 1))
+    logit = shared + level + rng.normal(0.0, 1.5, size=(members, tokens))
+    return -np.logaddexp(0.0, -logit)  # log sigmoid: each member's probability of the truth
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mixture_weights_maximise_the_held_out_likelihood(seed):
+    """EM's weights against the best point of a 0.01 grid over every mixture of three members."""
+    log_probs = _held_out_log_probs(seed)
+    weights = mixture_weights(log_probs)
+    assert weights.shape == (3,) and np.all(weights >= 0) and weights.sum() == pytest.approx(1)
+    grid = [(a / 100, b / 100, 1 - (a + b) / 100) for a in range(101) for b in range(101 - a)]
+    grid_ll = [_mixture_log_likelihood(w, log_probs) for w in grid]
+    best = np.array(grid[int(np.argmax(grid_ll))])
+    assert _mixture_log_likelihood(weights, log_probs) >= max(grid_ll) - 1e-5  # sum of 400
+    np.testing.assert_allclose(weights, best, atol=0.011)
+    equal = _mixture_log_likelihood(np.full(3, 1 / 3), log_probs)
+    assert _mixture_log_likelihood(weights, log_probs) >= equal
+
+
+def test_mixture_weights_special_cases():
+    rng = np.random.default_rng(0)
+    member = np.log(rng.uniform(0.1, 1.0, size=50))
+    np.testing.assert_allclose(mixture_weights([member, member]), [0.5, 0.5])  # copies: a tie
+    np.testing.assert_allclose(mixture_weights([member]), [1.0])
+    better = np.log(np.full(50, 0.9))
+    worse = np.log(np.full(50, 0.1))
+    assert mixture_weights([worse, better])[1] > 0.999  # always better: takes all the weight
+    ruled_out = member.copy()
+    ruled_out[3] = -np.inf  # the other member must explain token 3 alone
+    pair = np.array([ruled_out, np.log(np.full(50, 0.01))])
+    weights = mixture_weights(pair)
+    assert 0 < weights[1] < weights[0]
+    assert np.isfinite(_mixture_log_likelihood(weights, pair))
+
+
+def test_mixture_weights_bad_arguments():
+    good = np.log(np.full((2, 5), 0.5))
+    for bad, message in [
+        (np.zeros(5), "shape"),
+        (np.zeros((2, 0)), "shape"),
+        ([np.zeros(3), np.zeros(4)], "equally long"),
+        (np.full((2, 5), 0.5), "log-probabilities"),
+        (np.where(np.eye(2, 5, dtype=bool), np.nan, good), "NaN"),
+        (np.where(np.arange(5) == 2, -np.inf, good), "probability 0 under every member"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            mixture_weights(bad)
+    for kwargs in (dict(max_iterations=0), dict(max_iterations=2.5), dict(tolerance=0.0)):
+        with pytest.raises(ValueError, match=next(iter(kwargs))):
+            mixture_weights(good, **kwargs)

@@ -10,6 +10,7 @@ def test_solutions_pass():
     assert nb08.check_dot_attention(sol.dot_attention)
     assert nb08.check_beam_step(sol.beam_step)
     assert nb08.check_g2p_word_error(sol.g2p_word_error)
+    assert nb08.check_em_step(sol.em_step)
 
 
 def test_wrong_answers_fail():
@@ -42,3 +43,21 @@ def test_wrong_answers_fail():
 
     assert not nb08.check_g2p_word_error(first_only)
     assert not nb08.check_g2p_word_error(lambda prons, preds: 0.0)
+
+
+def test_wrong_em_steps_fail():
+    def naive(log_probs, weights):  # right formula, but exp() underflows far from 0
+        joint = weights[:, None] * np.exp(log_probs)
+        with np.errstate(invalid="ignore"):
+            return (joint / joint.sum(axis=0)).mean(axis=1)
+
+    def unweighted_shares(log_probs, weights):  # forgets w_m in the shares
+        return sol.em_step(log_probs, np.ones_like(weights))
+
+    def summed(log_probs, weights):  # total shares, not the mean
+        return sol.em_step(log_probs, weights) * log_probs.shape[1]
+
+    assert not nb08.check_em_step(naive)
+    assert not nb08.check_em_step(unweighted_shares)
+    assert not nb08.check_em_step(summed)
+    assert not nb08.check_em_step(lambda log_probs, weights: weights)

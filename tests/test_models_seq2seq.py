@@ -152,6 +152,40 @@ def test_ensemble_decodes_like_the_search_over_averaged_members():
     )
 
 
+@pytest.mark.parametrize("attention", ["none", "luong"])
+def test_target_log_probs_equal_stepping_the_decoder(attention):
+    keras.utils.set_random_seed(6)
+    model = models.build_seq2seq_model(20, 15, units=6, attention=attention)
+    source, previous = _batch(1)
+    target = np.roll(previous, -1, axis=1)
+    target[:, -1] = END
+    target[1, 3:] = 0  # shorter targets: their padded steps are skipped
+    target[2, 5:] = 0
+    got = models.target_log_probs(model, source, previous, target, batch_size=3)
+    infer = models.Seq2SeqInference(model, START, END)
+    state, want = infer.initial_state(source), [[] for _ in source]
+    for t in range(previous.shape[1]):
+        log_probs, state = infer.step_fn(previous[:, t], state)
+        for row in range(len(source)):
+            if target[row, t]:
+                want[row].append(log_probs[row, target[row, t]])
+    assert got.shape == ((target != 0).sum(),) and got.dtype == np.float64
+    np.testing.assert_allclose(got, np.concatenate(want), atol=1e-5)
+    assert np.all(got < 0)
+
+
+def test_target_log_probs_bad_arguments():
+    keras.utils.set_random_seed(6)
+    model = models.build_seq2seq_model(20, 15, units=6)
+    source, previous = _batch()
+    with pytest.raises(ValueError, match="previous and target both"):
+        models.target_log_probs(model, source, previous, previous[:, :-1])
+    with pytest.raises(ValueError, match="rows"):
+        models.target_log_probs(model, source[:3], previous, previous)
+    with pytest.raises(ValueError, match="batch_size"):
+        models.target_log_probs(model, source, previous, previous, batch_size=0)
+
+
 def test_ensemble_bad_members():
     keras.utils.set_random_seed(5)
     infer = models.Seq2SeqInference(models.build_seq2seq_model(20, 15, units=6), START, END)

@@ -20,7 +20,8 @@ needs to know about beams. Rows that have finished keep being passed to ``step_f
 output is ignored), so shapes never change.
 
 Several models that share a target vocabulary can decode together: ``ensemble_step_fn`` turns
-their step functions into one, whose state is the tuple of theirs.
+their step functions into one, whose state is the tuple of theirs, and ``mixture_weights`` fits
+how much each member counts on held-out data.
 
 Each search returns, per batch item, the generated token ids **without** the start and end
 tokens. ``max_length`` is the largest number of steps; the end token, when generated, counts as
@@ -35,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["greedy_search", "beam_search", "ensemble_step_fn"]
+__all__ = ["greedy_search", "beam_search", "ensemble_step_fn", "mixture_weights"]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 
@@ -282,3 +283,82 @@ def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None
         return log_probs, tuple(new for _, new in outputs)
 
     return step
+
+
+def mixture_weights(
+    log_probs: Sequence[Sequence[float]] | np.ndarray,
+    max_iterations: int = 1000,
+    tolerance: float = 1e-8,
+) -> np.ndarray:
+    """The member weights under which a mixture best predicts held-out tokens (EM).
+
+    Give each member ``m`` the log-probability ``log p_m(y_j)`` it assigns to every true token
+    ``y_j`` of held-out sequences (read with teacher forcing, e.g. ``models.target_log_probs``).
+    The mixture ``sum_m w_m p_m(y_j)`` gives the tokens the log-likelihood
+    ``L(w) = sum_j log sum_m w_m p_m(y_j)``, which is concave in ``w``; expectation-maximisation
+    climbs it from equal weights by repeating
+
+    ``r_mj = w_m p_m(y_j) / sum_k w_k p_k(y_j)``  (how much of token j member m explains),
+    ``w_m <- mean_j r_mj``,
+
+    which never lowers ``L`` and stops when no weight moves by more than ``tolerance``. The
+    weights are meant for ``ensemble_step_fn``: fit them on a validation split, never on the
+    test set the ensemble is scored on.
+
+    Args:
+        log_probs: ``(members, tokens)`` natural-log probabilities (each <= 0; ``-inf`` where a
+            member rules a token out), or one equally long sequence per member.
+        max_iterations: most EM updates.
+        tolerance: stop when the largest change of a weight is below this.
+
+    Returns:
+        ``(members,)`` float64 weights, non-negative, summing to one.
+
+    Raises:
+        ValueError: for a shape that is not (members >= 1, tokens >= 1), NaN or positive values,
+            a token that every member rules out, or a bad ``max_iterations`` / ``tolerance``.
+    """
+    try:
+        lp = np.asarray(log_probs, dtype=np.float64)
+    except ValueError as err:  # ragged sequences
+        raise ValueError(
+            f"log_probs must be (members, tokens): one equally long sequence per member ({err})."
+        ) from None
+    if lp.ndim != 2 or lp.shape[0] < 1 or lp.shape[1] < 1:
+        raise ValueError(
+            f"log_probs must have shape (members, tokens), both at least 1; got {lp.shape}."
+        )
+    if np.isnan(lp).any() or (lp > 1e-6).any():
+        raise ValueError(
+            "log_probs must be log-probabilities: <= 0 or -inf, no NaN; got values in "
+            f"[{np.nanmin(lp):.3g}, {np.nanmax(lp):.3g}]{' and NaN' if np.isnan(lp).any() else ''}."
+        )
+    ruled_out = np.isneginf(lp).all(axis=0)
+    if ruled_out.any():
+        raise ValueError(
+            f"{int(ruled_out.sum())} token(s) have probability 0 under every member (first at "
+            f"index {int(np.argmax(ruled_out))}); no mixture can explain them."
+        )
+    if (
+        isinstance(max_iterations, bool)
+        or not isinstance(max_iterations, int)
+        or max_iterations < 1
+    ):
+        raise ValueError(f"max_iterations must be a positive integer; got {max_iterations!r}.")
+    if not (np.isfinite(tolerance) and tolerance > 0):
+        raise ValueError(f"tolerance must be a positive number; got {tolerance!r}.")
+    lp = np.minimum(lp, 0.0)
+    members = lp.shape[0]
+    weights = np.full(members, 1.0 / members)
+    for _ in range(max_iterations):
+        with np.errstate(divide="ignore"):  # a weight that reached 0 stays there: log 0 = -inf
+            joint = np.log(weights)[:, None] + lp  # log w_m p_m(y_j)
+        top = joint.max(axis=0)  # finite: some member explains every token
+        responsibility = np.exp(joint - top)
+        responsibility /= responsibility.sum(axis=0)
+        new = responsibility.mean(axis=1)
+        done = np.abs(new - weights).max() < tolerance
+        weights = new
+        if done:
+            break
+    return weights / weights.sum()

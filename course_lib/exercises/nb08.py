@@ -133,3 +133,40 @@ def check_g2p_word_error(fn: Callable) -> bool:
             )
 
     return run_check("Exercise 3 (word error rate with several pronunciations)", fn, check)
+
+
+def _reference_em_step(log_probs, weights):
+    joint = np.log(weights)[:, None] + log_probs
+    joint -= joint.max(axis=0)
+    share = np.exp(joint) / np.exp(joint).sum(axis=0)
+    return share.mean(axis=1)
+
+
+def check_em_step(fn: Callable) -> bool:
+    """Exercise 4: ``fn(log_probs (M, N), weights (M,))`` returns the mixture weights after one
+    EM update: each token shared among the members in proportion to ``w_m p_m``, each new weight
+    the member's average share.
+    """
+
+    def check(fn: Callable) -> None:
+        rng = np.random.default_rng(810)
+        for members, tokens, scale in [(2, 5, 1.0), (3, 40, 2.0), (4, 25, 1.0), (3, 30, 900.0)]:
+            log_probs = -scale * rng.gamma(2.0, 0.5, size=(members, tokens))
+            weights = rng.dirichlet(np.ones(members))
+            got = np.asarray(fn(log_probs, weights), dtype=float)
+            want = _reference_em_step(log_probs, weights)
+            assert got.shape == (members,), f"return one weight per member, shape ({members},)."
+            assert np.all(np.isfinite(got)), (
+                "some weights are NaN or infinite. With log-probabilities near -1000, exp() "
+                "gives 0 for every member: subtract each token's largest log(w_m) + log p_m "
+                "before exp."
+            )
+            assert np.isclose(got.sum(), 1.0, atol=1e-9), (
+                "the new weights must sum to 1: average each member's share over the tokens."
+            )
+            assert np.allclose(got, want, atol=1e-9), (
+                "the weights are off: member m's share of token j is "
+                "w_m p_m(j) / sum_k w_k p_k(j), and its new weight is the mean of its shares."
+            )
+
+    return run_check("Exercise 4 (one EM update of mixture weights)", fn, check)

@@ -41,6 +41,7 @@ __all__ = [
     "Seq2SeqEnsemble",
     "build_encoder_classifier_model",
     "teacher_forcing_arrays",
+    "target_log_probs",
     "length_batches",
 ]
 
@@ -401,8 +402,9 @@ class Seq2SeqEnsemble(_BatchDecoder):
     """Several trained seq2seq models that decode together, their next-token distributions averaged.
 
     Every member encodes the source itself and keeps its own decoder state; at each step they read
-    the same previous token and ``decoding.ensemble_step_fn`` averages their probabilities. The
-    members may differ in anything (attention, size, cell) except the target vocabulary.
+    the same previous token and ``decoding.ensemble_step_fn`` averages their probabilities,
+    weighted (``decoding.mixture_weights`` fits the weights on held-out data). The members may
+    differ in anything (attention, size, cell) except the target vocabulary.
 
     Attributes:
         members: the ``Seq2SeqInference`` objects, in order.
@@ -491,6 +493,59 @@ def teacher_forcing_arrays(
     previous = vocab.encode_batch(sequences, max_len=max_len, add_start=True)
     target = vocab.encode_batch(sequences, max_len=previous.shape[1], add_end=True)
     return previous, target
+
+
+def target_log_probs(
+    model: keras.Model,
+    source: np.ndarray,
+    previous: np.ndarray,
+    target: np.ndarray,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """How probable a seq2seq model finds each true target token, read with teacher forcing.
+
+    At step t the decoder reads the true ``previous[:, t]`` (not its own prediction) and the
+    log-probability it gives ``target[:, t]`` is kept; padded steps (``target == 0``) are
+    skipped. The mean of the result is minus the model's cross-entropy on these pairs; one such
+    array per model is what ``decoding.mixture_weights`` fits ensemble weights on.
+
+    Args:
+        model: a model from ``build_seq2seq_model``, ``[source, previous] -> logits``.
+        source: ``(n, Ts)`` padded source ids.
+        previous, target: ``(n, Tt)`` arrays from ``teacher_forcing_arrays``.
+        batch_size: rows per forward pass.
+
+    Returns:
+        ``(tokens,)`` float64 natural-log probabilities, row by row and step by step, one per
+        non-padding entry of ``target``.
+
+    Raises:
+        ValueError: for arrays that are not 2-D, disagree in rows, or ``previous`` and ``target``
+            of different shapes; for a bad ``batch_size``.
+    """
+    source, previous, target = (np.asarray(a) for a in (source, previous, target))
+    if source.ndim != 2 or previous.ndim != 2 or previous.shape != target.shape:
+        raise ValueError(
+            "source must be (n, Ts) and previous and target both (n, Tt); got "
+            f"{source.shape}, {previous.shape} and {target.shape}."
+        )
+    if len(source) != len(previous):
+        raise ValueError(
+            f"source has {len(source)} rows but previous and target have {len(previous)}."
+        )
+    batch_size = _positive_int(batch_size, "batch_size")
+    out = []
+    for lo in range(0, len(source), batch_size):
+        rows = slice(lo, lo + batch_size)
+        logits = np.asarray(
+            model([source[rows].astype(np.int32), previous[rows].astype(np.int32)], training=False),
+            dtype=np.float64,
+        )
+        top = logits.max(axis=-1, keepdims=True)
+        log_probs = logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
+        chosen = np.take_along_axis(log_probs, target[rows, :, None].astype(np.int64), axis=-1)
+        out.append(chosen[..., 0][target[rows] != 0])
+    return np.concatenate(out) if out else np.zeros(0)
 
 
 def length_batches(
