@@ -1,33 +1,62 @@
-# The course's commands. Each works on a fresh machine with only python3: the first run creates
-# .venv and installs the exact versions in constraints.txt.
+# The course's commands. Each works on a fresh machine with only python3 (3.11 or newer): the first
+# run creates .venv and installs the exact versions in constraints.txt.
 #   make test                     lint, unit tests, every notebook under nbval at the quick profile
 #   make run [PROFILE=standard] [NOTEBOOKS="01 03"]   execute notebooks, write build/
 #   make lab                      JupyterLab on notebooks/
+#   make test-gpu [PROFILE=standard]   on an NVIDIA GPU: TensorFlow with CUDA, unit tests, nbval
+# Add GPU=1 to setup, run or lab to install TensorFlow's CUDA wheels (Linux with an NVIDIA driver).
+# An active virtual environment, or an active conda environment other than base, is used as it is
+# instead of .venv.
 
 PYTHON ?= python3
-VENV := .venv
+ifneq ($(VIRTUAL_ENV),)
+VENV ?= $(VIRTUAL_ENV)
+else ifneq ($(filter-out base,$(CONDA_DEFAULT_ENV)),)
+VENV ?= $(CONDA_PREFIX)
+endif
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+comma := ,
+GPU ?=
+EXTRAS := dev$(if $(filter 1 yes true,$(GPU)),$(comma)gpu)
+STAMP := $(VENV)/.installed$(if $(filter 1 yes true,$(GPU)),-gpu)
 PROFILE ?= standard
+# nbval runs at the quick profile unless PROFILE is given on the command line.
+NB_PROFILE := $(if $(filter command line,$(origin PROFILE)),$(PROFILE),quick)
+CELL_TIMEOUT ?= $(if $(filter full,$(NB_PROFILE)),21600,$(if $(filter standard,$(NB_PROFILE)),1200,300))
 NOTEBOOKS ?=
-CELL_TIMEOUT ?= 300
 NB_PATHS = $(if $(strip $(NOTEBOOKS)),$(foreach n,$(NOTEBOOKS),$(wildcard notebooks/$(n)*.ipynb)),notebooks)
 
-.PHONY: help setup test lint unit notebooks run lab lock clean
+.PHONY: help setup test test-gpu gpu-check lint unit notebooks run lab lock clean
 
 help:
-	@sed -n '2,6p' Makefile
+	@sed -n '2,10p' Makefile
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
-	@echo "Creating $(VENV) and installing the pinned versions (a few minutes the first time)..."
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "The course needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install one and run: make PYTHON=python3.11 ..."; exit 1; }
+	@if [ -x $(BIN)/python ]; then \
+	  echo "Installing the pinned versions ($(EXTRAS)) into $(VENV)..."; \
+	else \
+	  echo "Creating $(VENV) and installing the pinned versions ($(EXTRAS); a few minutes the first time)..."; \
+	  $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt install python3-venv"; exit 1; }; \
+	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --progress-bar off -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --progress-bar off -c constraints.txt -e ".[$(EXTRAS)]"
 	@touch $(STAMP)
 
 test: lint unit notebooks
+
+# What the GPU workflow runs: TensorFlow with CUDA, a check that it sees a GPU, then the same tests.
+test-gpu:
+	$(MAKE) GPU=1 PROFILE=$(PROFILE) gpu-check unit notebooks
+
+gpu-check: $(STAMP)
+	$(BIN)/python -c "import tensorflow as tf, sys; gpus = tf.config.list_physical_devices('GPU'); \
+	print('GPUs:', gpus or 'none'); sys.exit(0 if gpus else 'TensorFlow sees no GPU: check the NVIDIA driver (nvidia-smi).')"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,8 +66,8 @@ unit: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)
-	COURSE_PROFILE=quick MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env \
-		--nbval-cell-timeout=$(CELL_TIMEOUT) $(NB_PATHS)
+	COURSE_PROFILE=$(NB_PROFILE) MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax \
+		--nbval-current-env --nbval-cell-timeout=$(CELL_TIMEOUT) --timeout=$(CELL_TIMEOUT) $(NB_PATHS)
 
 run: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py --profile "$(PROFILE)" --notebooks "$(NOTEBOOKS)" --out build
@@ -47,14 +76,18 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 # Re-resolve the newest versions the ranges in pyproject.toml allow and rewrite constraints.txt.
+# pip resolves without installing (the GPU extra's CUDA wheels weigh several GB).
+LOCK_OUT ?= constraints.txt
+LOCK := .venv-lock/bin/python -m pip install --quiet --dry-run --ignore-installed
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e ".[dev]"
-	{ echo "# Exact versions that 'make' installs (pip install -c constraints.txt). Regenerate with 'make lock'."; \
-	  echo "# Resolved on Python $$(.venv-lock/bin/python -c 'import platform; print(platform.python_version())'), $$(date +%Y-%m-%d)."; \
-	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt
-	rm -rf .venv-lock
+	$(LOCK) --report .venv-lock/cpu.json -e ".[dev]"
+	.venv-lock/bin/python tools/write_constraints.py .venv-lock/cpu.json > .venv-lock/cpu.txt
+	$(LOCK) --report .venv-lock/gpu.json -c .venv-lock/cpu.txt -e ".[dev,gpu]"
+	.venv-lock/bin/python tools/write_constraints.py .venv-lock/cpu.json .venv-lock/gpu.json \
+		> .venv-lock/constraints.txt
+	mv .venv-lock/constraints.txt $(LOCK_OUT) && rm -rf .venv-lock
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
