@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_lib.data._tfds import require_tfds
 from course_lib.data.text import TokenVocabulary, tokenize_words
 
 __all__ = ["IMDB_SPLITS", "load_imdb_reviews", "encode_reviews"]
@@ -43,12 +44,7 @@ def load_imdb_reviews(
         isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1
     ):
         raise ValueError(f"max_examples must be a positive integer or None; got {max_examples!r}.")
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError as err:  # pragma: no cover - tensorflow-datasets is a course dependency
-        raise RuntimeError(
-            "the IMDB reviews need tensorflow-datasets: pip install tensorflow-datasets"
-        ) from err
+    tfds = require_tfds("load_imdb_reviews")
     try:
         ds = tfds.load(
             "imdb_reviews", split=split, as_supervised=True, data_dir=data_dir, download=True

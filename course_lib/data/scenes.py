@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from course_lib.data._tfds import require_tfds
 from course_lib.data.text import TokenVocabulary
 
 __all__ = [
@@ -468,11 +469,9 @@ def load_coco_captions(
     if max_examples is not None:
         max_examples = _int_at_least(max_examples, "max_examples", 1)
     image_size = _int_at_least(image_size, "image_size", 8)
-    try:
-        import tensorflow as tf
-        import tensorflow_datasets as tfds
-    except ImportError as err:  # pragma: no cover - both are course dependencies
-        raise RuntimeError("load_coco_captions needs tensorflow and tensorflow-datasets.") from err
+    import tensorflow as tf
+
+    tfds = require_tfds("load_coco_captions")
     from course_lib.data.text import tokenize_words
 
     tfds_split = split if max_examples is None else f"{split}[:{max_examples}]"

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from course_lib.data._tfds import require_tfds
+
 __all__ = [
     "ALPHABET",
     "DIGIT_WORDS",
@@ -860,12 +862,7 @@ def load_ljspeech(
     """
     if n is not None:
         _check_int_range(n, "n", 1, 1 << 30)
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError as err:
-        raise RuntimeError(
-            "load_ljspeech needs tensorflow-datasets: `pip install tensorflow-datasets`."
-        ) from err
+    tfds = require_tfds("load_ljspeech")
     try:
         ds = tfds.load("ljspeech", split=split, data_dir=data_dir, shuffle_files=False)
     except Exception as err:  # tfds raises many kinds of errors when offline

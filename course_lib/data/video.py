@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from course_lib.data._tfds import require_tfds
+
 __all__ = ["SPLITS", "digit_images", "bounce_step", "moving_digits", "load_moving_mnist"]
 
 SPLITS = ("train", "test")
@@ -198,12 +200,7 @@ def load_moving_mnist(
     frame_size = _positive_int(frame_size, "frame_size")
     if 64 % frame_size:
         raise ValueError(f"frame_size must divide 64 (64, 32, 16, ...); got {frame_size}.")
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError as err:  # pragma: no cover - the course's environment has it
-        raise RuntimeError(
-            "load_moving_mnist needs tensorflow-datasets: pip install tensorflow-datasets"
-        ) from err
+    tfds = require_tfds("load_moving_mnist")
     split = "test" if n_clips is None else f"test[:{n_clips}]"
     try:
         dataset = tfds.load(
