@@ -13,18 +13,63 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from course_lib.profiles import Config, current_profile, current_seed, select_config
 
 RESULTS_ENV_VAR = "COURSE_RESULTS_DIR"
+MIXED_PRECISION_ENV_VAR = "COURSE_MIXED_PRECISION"
+_TRUE, _FALSE = ("1", "true", "yes"), ("0", "")
 
 
 def in_colab() -> bool:
     """Return True when running inside Google Colab."""
     return "google.colab" in sys.modules
+
+
+def mixed_precision_requested() -> bool:
+    """Whether ``COURSE_MIXED_PRECISION`` asks for mixed precision (float16 compute).
+
+    Returns:
+        True for "1", "true" or "yes"; False for "0", an empty value or no variable (any case,
+        surrounding spaces ignored).
+
+    Raises:
+        ValueError: for any other value.
+    """
+    raw = os.environ.get(MIXED_PRECISION_ENV_VAR, "")
+    value = raw.strip().lower()
+    if value in _TRUE + _FALSE:
+        return value in _TRUE
+    raise ValueError(
+        f"{MIXED_PRECISION_ENV_VAR}={raw!r} is not understood; use 1, true or yes for mixed "
+        "float16 precision, or 0, empty or unset for float32."
+    )
+
+
+def device_description() -> str:
+    """The devices TensorFlow computes on, e.g. ``"GPU 0: NVIDIA H200 (compute capability 9.0)"``.
+
+    Returns:
+        ``"CPU"`` without a GPU; else each GPU's index, name and compute capability (read from
+        ``tf.config.experimental.get_device_details``; ``?`` where the driver does not say).
+    """
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return "CPU"
+    described = []
+    for index, gpu in enumerate(gpus):
+        details = tf.config.experimental.get_device_details(gpu)
+        name = details.get("device_name", gpu.name)
+        capability = details.get("compute_capability")
+        version = ".".join(str(v) for v in capability) if capability else "?"
+        described.append(f"GPU {index}: {name} (compute capability {version})")
+    return ", ".join(described)
 
 
 def setup_notebook(
@@ -40,7 +85,10 @@ def setup_notebook(
 
     Reads ``COURSE_PROFILE`` (quick | standard | full, default standard) and ``COURSE_SEED``
     (default 42); seeds Python, NumPy, TensorFlow and Keras; makes TensorFlow ops deterministic;
-    applies the course's plot style; prints versions, profile and device.
+    sets Keras' precision policy from ``COURSE_MIXED_PRECISION`` (on: ``mixed_float16``, float16
+    compute and float32 weights, fast on GPUs with tensor cores; off or unset: ``float32``, set
+    explicitly so a rerun in the same kernel starts clean); applies the course's plot style;
+    prints versions, profile, device (each GPU's name and compute capability) and precision.
 
     Args:
         name: the notebook's name, e.g. ``"01_rnn_basics"``.
@@ -53,12 +101,14 @@ def setup_notebook(
         A ``Config``: the chosen profile's settings plus ``name``, ``profile`` and ``seed``.
 
     Raises:
-        ValueError: for an unknown profile, a bad seed, or profiles declaring different keys.
+        ValueError: for an unknown profile, a bad seed, a bad ``COURSE_MIXED_PRECISION``, or
+            profiles declaring different keys.
     """
     if not isinstance(name, str) or not name:
         raise ValueError("name must be the notebook's name, e.g. '01_rnn_basics'.")
     profile = current_profile()
     seed = current_seed()
+    mixed = mixed_precision_requested()
     cfg = select_config(name, profile, seed, quick or {}, standard or {}, full)
 
     # TensorFlow's C++ and Python loggers print start-up and tracing chatter that buries what a
@@ -78,19 +128,28 @@ def setup_notebook(
     keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+    # Ampere and newer GPUs run float32 matrix products in TensorFloat-32 by default (a 10-bit
+    # mantissa, errors near 1e-3), too coarse for the from-scratch checks at 1e-5: keep float32.
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
 
     from course_lib.plots import apply_style
 
     apply_style()
 
     if verbose:
-        gpus = tf.config.list_physical_devices("GPU")
-        device = f"GPU ({', '.join(g.name for g in gpus)})" if gpus else "CPU"
+        device = device_description()
         where = "Google Colab" if in_colab() else platform.node() or "local machine"
         print(f"notebook   {name}")
         print(f"profile    {profile}   (set COURSE_PROFILE to quick, standard or full)")
         print(f"seed       {seed}")
         print(f"device     {device} on {where}")
+        if mixed:
+            print("precision  mixed_float16 (float16 compute, float32 weights)")
+            if device == "CPU":
+                print("           note: float16 on a CPU works but is slower than float32")
+        else:
+            print(f"precision  float32   (set {MIXED_PRECISION_ENV_VAR}=1 for mixed float16)")
         print(
             f"versions   python {platform.python_version()}, tensorflow {tf.__version__}, "
             f"keras {keras.__version__}, numpy {np.__version__}"
@@ -156,12 +215,33 @@ def report_metric(
 
 def write_json_atomic(path: Path, payload: Any) -> None:
     """Write ``payload`` as JSON to ``path`` through a temporary file and a rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2))
+
+
+@contextmanager
+def atomic_path(path: str | Path, suffix: str = ".tmp") -> Iterator[Path]:
+    """A temporary file next to ``path`` to write; when the block ends it replaces ``path``.
+
+    The rename is atomic, so readers see the old file or the new one, never half a file. If the
+    block raises, the temporary file is removed and ``path`` stays as it was.
+
+    Args:
+        path: the file to write; its folder is created if needed.
+        suffix: the temporary file's ending (e.g. ``".keras"``, which ``model.save`` demands).
+
+    Yields:
+        The temporary file's path: an empty file with a new file's usual permissions.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w") as handle:
-            json.dump(payload, handle, indent=2)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
+        yield Path(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

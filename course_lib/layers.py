@@ -16,19 +16,38 @@ built on the same layers can), so the alignment can be plotted after training.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
-__all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES"]
+__all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES", "masked_score"]
 
 LUONG_SCORES = ("general", "dot")
-_MASKED_SCORE = -1e9  # exp(-1e9 - max) underflows to exactly 0 in float32
+
+
+def masked_score(dtype: str) -> float:
+    """The score given to masked values: finite in ``dtype``, yet its softmax weight is exactly 0.
+
+    A fixed ``-1e9`` overflows to ``-inf`` in float16 (largest magnitude 65504; mixed precision
+    computes attention scores in float16), and a row whose every value is masked would then
+    turn into NaN. ``-0.7 * max`` stays finite (and stays finite after the softmax subtracts the
+    row's maximum), while ``exp`` of it underflows to 0 in every float type.
+
+    Args:
+        dtype: the scores' dtype, e.g. ``"float32"``, ``"float16"`` or ``"bfloat16"``.
+
+    Returns:
+        A large negative Python float, representable in ``dtype``.
+    """
+    name = str(getattr(dtype, "name", dtype))
+    # NumPy has no bfloat16; its range is float32's (to 3 significant digits)
+    return -0.7 * float(np.finfo("float32" if name == "bfloat16" else name).max)
 
 
 def _softmax_weights(scores, mask):
     """Softmax over the last axis of ``scores (batch, Tq, Tv)``, ignoring masked values."""
     if mask is not None:
         keep = ops.expand_dims(ops.cast(mask, "bool"), axis=1)  # (batch, 1, Tv)
-        scores = ops.where(keep, scores, ops.full_like(scores, _MASKED_SCORE))
+        scores = ops.where(keep, scores, ops.full_like(scores, masked_score(scores.dtype)))
     return ops.softmax(scores, axis=-1)
 
 

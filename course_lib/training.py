@@ -1,12 +1,35 @@
-"""One way to train: ``fit`` wraps ``model.fit`` with timing and returns a results record."""
+"""One way to train: ``fit`` wraps ``model.fit`` with timing and returns a results record.
+
+``distribution_strategy`` chooses where a model trains: mirrored over several GPUs for the full
+profile, else the default strategy (one device).
+
+XLA (``model.compile(jit_compile=...)``): the course keeps Keras' default, ``"auto"``, on
+purpose. In Keras 3 on TensorFlow (``trainers/trainer.py``: ``_resolve_auto_jit_compile``,
+``model_supports_jit``) "auto" means XLA only on a machine with a GPU, outside a
+``tf.distribute`` strategy, with op determinism off, and when every layer supports XLA. An LSTM
+or GRU that can use cuDNN declares on a GPU that it does not (``layers/rnn/lstm.py``), because
+the fused ``CudnnRNN`` op has no XLA kernel (keras-team/keras#18456): so XLA never replaces the
+cuDNN kernel, Keras picks cuDNN, and it even turns an explicit ``jit_compile=True`` into False
+with a warning (keras-team/keras-core#616). The same happens under ``setup_notebook``'s default
+``deterministic=True``, for every model. An explicit True in a notebook would thus be ignored
+with a warning, and "auto" already picks XLA where it can: for the convolutional and dense-only
+models, on a GPU, with ``deterministic=False``.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import keras
+
+from course_lib.profiles import PROFILES, Config
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 
 @dataclass
@@ -64,6 +87,7 @@ def fit(
     stop_at: tuple[str, float] | None = None,
     verbose: int = 2,
     callbacks: list[keras.callbacks.Callback] | None = None,
+    backup_dir: str | Path | None = None,
     **kwargs: Any,
 ) -> FitResult:
     """Train a compiled model with Keras' progress output and return a ``FitResult``.
@@ -83,6 +107,11 @@ def fit(
         verbose: Keras' verbosity: 1 a progress bar, 2 one line per epoch (the default, which
             reads well in saved notebooks), 0 silent.
         callbacks: extra Keras callbacks.
+        backup_dir: a folder (e.g. ``saving.backup_dir(cfg, "lm")``) where
+            ``keras.callbacks.BackupAndRestore`` saves the model and optimizer after every
+            epoch: an interrupted run called again with the same folder resumes after the last
+            finished epoch (its history then holds the epochs of this call only); the folder is
+            deleted when training ends normally.
         **kwargs: passed to ``model.fit``.
 
     Returns:
@@ -99,6 +128,14 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer; got {epochs!r}.")
     callbacks = list(callbacks or [])
+    if backup_dir is not None:
+        if not str(backup_dir).strip():
+            raise ValueError("backup_dir must be a folder path (or None for no backup).")
+        callbacks.append(
+            keras.callbacks.BackupAndRestore(
+                str(backup_dir), save_freq="epoch", delete_checkpoint=True
+            )
+        )
     if early_stopping_patience is not None:
         if validation_data is None:
             raise ValueError("early_stopping_patience needs validation_data to watch val_loss.")
@@ -162,3 +199,60 @@ class _StopAtTarget(keras.callbacks.Callback):
         if done and self.reached_at is None:
             self.reached_at = epoch + 1
             self.model.stop_training = True
+
+
+def distribution_strategy(
+    cfg_or_profile: Config | str, devices: Sequence[str] | None = None
+) -> tf.distribute.Strategy:
+    """The ``tf.distribute`` strategy to build and train a model under, and say which.
+
+    Build and compile inside its scope: ``with training.distribution_strategy(cfg).scope():``
+    then ``model = models.build_...(...)`` and ``model.compile(optimizer=..., ...)``. The
+    optimizer's variables must be made under the model's strategy (else Keras fails in ``fit``
+    with "Mixing different tf.distribute.Strategy objects"); ``fit`` may come after the block.
+    Under a ``MirroredStrategy`` every device holds a copy of the weights, each batch is split
+    between the devices and their gradients are summed, so ``batch_size`` is the global batch.
+
+    Args:
+        cfg_or_profile: the notebook's ``Config`` or a profile name.
+        devices: device names to mirror over, e.g. ``["/gpu:0", "/gpu:1"]``; None chooses:
+            every GPU for the full profile when there are two or more, else one device.
+
+    Returns:
+        A ``tf.distribute.MirroredStrategy``, or the default strategy
+        (``tf.distribute.get_strategy()``).
+
+    Raises:
+        ValueError: for something that is neither a Config nor a profile name, or ``devices``
+            that is not a non-empty list of device names.
+    """
+    import tensorflow as tf
+
+    profile = cfg_or_profile.profile if isinstance(cfg_or_profile, Config) else cfg_or_profile
+    if profile not in PROFILES:
+        raise ValueError(
+            f"cfg_or_profile must be a Config or one of {', '.join(PROFILES)}; "
+            f"got {cfg_or_profile!r}."
+        )
+    if devices is not None:
+        if isinstance(devices, str) or not devices:
+            raise ValueError(
+                f"devices must be a non-empty list of device names, e.g. ['/gpu:0', '/gpu:1']; "
+                f"got {devices!r}."
+            )
+        if not all(isinstance(d, str) and d.strip() for d in devices):
+            raise ValueError(f"devices must hold device names (strings); got {devices!r}.")
+        devices = list(devices)
+    else:
+        gpus = tf.config.list_logical_devices("GPU")
+        if profile == "full" and len(gpus) >= 2:
+            devices = [gpu.name for gpu in gpus]
+    if devices is None:
+        print(f"strategy   default, one device (profile {profile})")
+        return tf.distribute.get_strategy()
+    strategy = tf.distribute.MirroredStrategy(devices)
+    print(
+        f"strategy   MirroredStrategy over {len(devices)} devices ({', '.join(devices)}): "
+        "each batch is split between them"
+    )
+    return strategy

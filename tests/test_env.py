@@ -1,22 +1,108 @@
 import json
+import re
 
 import matplotlib as mpl
 import numpy as np
 import pytest
 
 from course_lib import report_metric, setup_notebook
+from course_lib.env import device_description, mixed_precision_requested
 from course_lib.plots import STYLE
+
+# the device line's form, whatever machine runs the tests
+DEVICE_LINE = re.compile(
+    r"^device     (CPU|GPU \d+: .+ \(compute capability (\d+\.\d+|\?)\)) on \S.*$", re.M
+)
+
+
+@pytest.fixture
+def float32_after():
+    """Whatever a test sets, the global precision policy is float32 again afterwards."""
+    import keras
+
+    yield
+    keras.mixed_precision.set_global_policy("float32")
 
 
 def test_setup_notebook_returns_config_and_prints(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
     monkeypatch.setenv("COURSE_SEED", "5")
     cfg = setup_notebook("01_test", quick=dict(epochs=1), standard=dict(epochs=9))
     assert (cfg.profile, cfg.seed, cfg.epochs) == ("quick", 5, 1)
     out = capsys.readouterr().out
-    for word in ("profile    quick", "tensorflow", "keras", "device     CPU", "epochs=1"):
+    for word in ("profile    quick", "tensorflow", "keras", "epochs=1", "precision  float32"):
         assert word in out
+    assert DEVICE_LINE.search(out), out
     assert mpl.rcParams["axes.grid"] == STYLE["axes.grid"]
+
+
+def test_device_description_names_each_gpu(monkeypatch):
+    import tensorflow as tf
+
+    assert re.fullmatch(
+        r"CPU|GPU \d+: .+ \(compute capability (\d+\.\d+|\?)\)", device_description()
+    )
+    gpus = [tf.config.PhysicalDevice(f"/physical_device:GPU:{i}", "GPU") for i in range(2)]
+    details = {
+        gpus[0].name: {"device_name": "NVIDIA H200", "compute_capability": (9, 0)},
+        gpus[1].name: {},  # a driver that says nothing
+    }
+    monkeypatch.setattr(
+        tf.config, "list_physical_devices", lambda kind=None: gpus if kind == "GPU" else []
+    )
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: details[d.name])
+    assert device_description() == (
+        "GPU 0: NVIDIA H200 (compute capability 9.0), "
+        "GPU 1: /physical_device:GPU:1 (compute capability ?)"
+    )
+    line = f"device     {device_description()} on host"
+    assert DEVICE_LINE.search(line)
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [("1", True), ("true", True), (" YES ", True), ("0", False), ("", False), (None, False)],
+)
+def test_mixed_precision_switch_values(monkeypatch, value, on):
+    if value is None:
+        monkeypatch.delenv("COURSE_MIXED_PRECISION", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_MIXED_PRECISION", value)
+    assert mixed_precision_requested() is on
+
+
+def test_mixed_precision_switch_sets_and_resets_the_policy(monkeypatch, capsys, float32_after):
+    import keras
+
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.setenv("COURSE_MIXED_PRECISION", "1")
+    setup_notebook("x")
+    policy = keras.mixed_precision.global_policy()
+    assert (policy.name, policy.compute_dtype, policy.variable_dtype) == (
+        "mixed_float16",
+        "float16",
+        "float32",
+    )
+    out = capsys.readouterr().out
+    assert "precision  mixed_float16 (float16 compute, float32 weights)" in out
+    on_cpu = re.search(r"^device     CPU on", out, re.M) is not None
+    assert ("slower than float32" in out) == on_cpu
+    monkeypatch.setenv("COURSE_MIXED_PRECISION", "0")  # a rerun in the same kernel, switched off
+    setup_notebook("x")
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert "precision  float32" in capsys.readouterr().out
+    monkeypatch.delenv("COURSE_MIXED_PRECISION")
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    setup_notebook("x", verbose=False)
+    assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_mixed_precision_switch_rejects_bad_values(monkeypatch, float32_after):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.setenv("COURSE_MIXED_PRECISION", "fp16")
+    with pytest.raises(ValueError, match=r"COURSE_MIXED_PRECISION='fp16'.*1, true or yes.*0"):
+        setup_notebook("x")
 
 
 def test_setup_notebook_seeds_every_generator(monkeypatch):
@@ -71,3 +157,12 @@ def test_importing_course_lib_has_no_side_effects():
         "assert dict(os.environ) == before"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_setup_notebook_turns_off_tensor_float_32(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    setup_notebook("x", verbose=False)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib.layers import BahdanauAttention, LuongAttention
+from course_lib.layers import BahdanauAttention, LuongAttention, masked_score
 
 
 def _softmax(s, mask):
@@ -130,3 +130,32 @@ def test_gradient_flows_to_every_weight(inputs):
         loss = tf.reduce_sum(context**2)
     grads = tape.gradient(loss, layer.trainable_weights)
     assert len(grads) == 4 and all(g is not None and np.any(g.numpy() != 0) for g in grads)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+def test_masked_score_is_finite_and_vanishes(dtype):
+    import tensorflow as tf
+
+    score = masked_score(dtype)
+    big = tf.cast([[100.0, score, score]], dtype)  # softmax subtracts the row maximum (100)
+    assert np.isfinite(tf.cast(big, "float32").numpy()).all()
+    weights = tf.cast(tf.nn.softmax(big), "float32").numpy()
+    assert weights[0, 1] == weights[0, 2] == 0.0 and weights[0, 0] == 1.0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "mixed_float16"])
+@pytest.mark.parametrize(
+    "make", [lambda d: BahdanauAttention(6, dtype=d), lambda d: LuongAttention(dtype=d)]
+)
+def test_masking_in_float16_and_float32(inputs, dtype, make):
+    q, v, mask = inputs
+    q = np.concatenate([q, q[:, :, :2]], axis=-1) * 30.0  # large scores, 7 features like v
+    mask = mask.copy()
+    mask[0] = False  # a fully masked row must not turn into NaN
+    layer = make(dtype)
+    context, weights = layer(q, v, mask=mask)
+    weights = np.asarray(weights, dtype=np.float32)
+    assert str(layer.compute_dtype) == ("float16" if dtype == "mixed_float16" else "float32")
+    assert np.isfinite(weights).all() and np.isfinite(np.asarray(context, np.float32)).all()
+    assert np.all(weights[1, :, 4:] == 0.0) and np.all(weights[2, :, 1:] == 0.0)
+    np.testing.assert_allclose(weights[1:].sum(-1), 1.0, atol=2e-3)

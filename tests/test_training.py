@@ -72,3 +72,43 @@ def test_stop_at_records_the_epoch_and_stops():
     assert never.epochs_to_target is None and never.epochs == 3
     with pytest.raises(ValueError, match="not logged"):
         fit(_model(), x, y, epochs=1, stop_at=("val_accuracy", 0.9), verbose=0)
+
+
+class _Interrupt(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt when epoch ``at`` (0-based) begins, as a learner pressing stop."""
+
+    def __init__(self, at: int):
+        super().__init__()
+        self.at = at
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.at:
+            raise KeyboardInterrupt
+
+
+def test_backup_dir_resumes_an_interrupted_run(tmp_path):
+    x, y = _data()
+    full = fit(_model(), x, y, epochs=4, batch_size=64, shuffle=False, verbose=0)
+    backup = tmp_path / "backup" / "lin"
+    with pytest.raises(KeyboardInterrupt):
+        fit(
+            _model(),
+            x,
+            y,
+            epochs=4,
+            batch_size=64,
+            shuffle=False,
+            verbose=0,
+            backup_dir=backup,
+            callbacks=[_Interrupt(at=2)],
+        )
+    assert backup.is_dir()  # epochs 1 and 2 are saved
+    # a restart builds the model afresh; the backup brings back weights and optimizer state
+    resumed = fit(
+        _model(), x, y, epochs=4, batch_size=64, shuffle=False, verbose=0, backup_dir=backup
+    )
+    assert resumed.epochs == 2  # epochs 3 and 4 only
+    np.testing.assert_allclose(resumed.history["loss"], full.history["loss"][2:], rtol=1e-5)
+    assert not backup.exists(), "the backup is deleted after a finished run"
+    with pytest.raises(ValueError, match="backup_dir"):
+        fit(_model(), x, y, epochs=1, backup_dir=" ")

@@ -28,7 +28,7 @@ import numpy as np
 from keras import ops
 
 from course_lib.layers import BahdanauAttention
-from course_lib.models.core import _positive_int, recurrent_layer
+from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
 
 __all__ = [
     "RegionCoordinates",
@@ -254,13 +254,13 @@ def build_caption_model(
         decoder = keras.layers.RNN(cell, return_sequences=True, name="decoder_rnn")
         outputs = decoder(words, initial_state=[h, c, flat])
         readout = outputs[..., : units + region_dim]  # [h, context]; the weights are not used
-        logits = keras.layers.Dense(vocab_size, name="logits")(readout)
+        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(readout)
     else:
         lstm = recurrent_layer(
             "lstm", units, name="decoder_lstm", return_sequences=True, return_state=True
         )
         sequence, _, _ = lstm(words, initial_state=[h, c])
-        logits = keras.layers.Dense(vocab_size, name="logits")(sequence)
+        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(sequence)
     default = "attention_captioner" if attention else "captioner"
     if cell_head:
         return keras.Model([image, tokens], [logits, cell_logits], name=name or default)
@@ -275,7 +275,7 @@ def _cell_head_layers(region_dim: int, side: int) -> dict[str, keras.layers.Laye
         "region_grid": keras.layers.Reshape((side, side, region_dim), name="region_grid"),
         "cell_pool": keras.layers.MaxPooling2D(side // 2, name="cell_pool"),
         "cells": keras.layers.Reshape((4, region_dim), name="cells"),
-        "cell_digits": keras.layers.Dense(11, name="cell_digits"),
+        "cell_digits": keras.layers.Dense(11, dtype=OUTPUT_DTYPE, name="cell_digits"),
         "cell_probs": keras.layers.Softmax(name="cell_probs"),
         "cell_upsample": keras.layers.UpSampling2D(side // 2, name="cell_upsample"),
     }

@@ -10,6 +10,7 @@ import keras
 
 __all__ = [
     "CELL_TYPES",
+    "OUTPUT_DTYPE",
     "MERGE_MODES",
     "recurrent_layer",
     "sequence_layer",
@@ -27,6 +28,11 @@ __all__ = [
 ]
 
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
+# Every builder's output layers compute in float32, also under a mixed-precision policy
+# (``setup_notebook`` with COURSE_MIXED_PRECISION=1), as Keras' mixed-precision guide advises:
+# float16 keeps about 3 significant digits and overflows above 65504, too little for logits
+# going into a softmax or a loss, or for a regression output. Layers before them follow the policy.
+OUTPUT_DTYPE = "float32"
 # how ``keras.layers.Bidirectional`` combines its two directions (None: a list of both)
 MERGE_MODES = ("concat", "sum", "ave", "mul")
 
@@ -135,8 +141,8 @@ def build_rnn_forecaster_model(
     inputs = keras.Input(shape=(None, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = recurrent_layer(cell, units, name="rnn")(z)
-    z = keras.layers.Dense(1, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, name="scale_out")(z)
+    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
+    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
     return keras.Model(inputs, outputs, name=f"{cell}_forecaster")
 
 
@@ -157,8 +163,8 @@ def build_dense_forecaster_model(window: int, units: int = 32, scale: float = 1.
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = keras.layers.Flatten(name="flatten")(z)
     z = keras.layers.Dense(_positive_int(units, "units"), activation="relu", name="hidden")(z)
-    z = keras.layers.Dense(1, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, name="scale_out")(z)
+    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
+    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
     return keras.Model(inputs, outputs, name="dense_forecaster")
 
 
@@ -183,8 +189,8 @@ def build_conv_forecaster_model(filters: int = 32, scale: float = 1.0) -> keras.
         filters, 5, padding="causal", dilation_rate=4, activation="relu", name="conv2"
     )(z)
     z = keras.layers.GlobalAveragePooling1D(name="pool")(z)
-    z = keras.layers.Dense(1, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, name="scale_out")(z)
+    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
+    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
     return keras.Model(inputs, outputs, name="conv_forecaster")
 
 
@@ -218,7 +224,7 @@ def build_char_language_model(
         vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
-    logits = keras.layers.Dense(vocab_size, name="logits")(z)
+    logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(z)
     return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "char_lm"))
 
 
@@ -252,7 +258,7 @@ def build_sequence_classifier_model(
     n_classes = _positive_int(n_classes, "n_classes")
     inputs = keras.Input(shape=(None, features), name="sequence")
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, **rnn_kwargs)(inputs)
-    logits = keras.layers.Dense(n_classes, name="logits")(z)
+    logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(z)
     return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "classifier"))
 
 
@@ -262,7 +268,7 @@ def build_sequence_classifier_model(
 
 
 def _logits_model(inputs, z, size: int, name: str) -> keras.Model:
-    logits = keras.layers.Dense(size, name="logits")(z)
+    logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name="logits")(z)
     return keras.Model(inputs, logits, name=name)
 
 

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib.models.core import CELL_TYPES, _positive_int, recurrent_layer
+from course_lib.models.core import CELL_TYPES, OUTPUT_DTYPE, _positive_int, recurrent_layer
 
 __all__ = [
     "stacked_recurrent_layers",
@@ -173,7 +173,7 @@ def build_stacked_rnn_model(
     z = stacked_recurrent_layers(
         inputs, depth, units, cell, bidirectional, residual, dropout, return_sequences
     )
-    outputs = keras.layers.Dense(n_outputs, name="head")(z)
+    outputs = keras.layers.Dense(n_outputs, dtype=OUTPUT_DTYPE, name="head")(z)
     return keras.Model(
         inputs, outputs, name=_model_name(depth, cell, bidirectional, residual, float(dropout))
     )
@@ -211,7 +211,7 @@ def build_stacked_char_language_model(
     inputs = keras.Input(shape=(None,), dtype="int32", name="chars")
     z = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
     z = stacked_recurrent_layers(z, depth, units, cell, False, residual, dropout, True)
-    logits = keras.layers.Dense(vocab_size, name="logits")(z)
+    logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(z)
     name = _model_name(depth, cell, False, residual, float(dropout)) + "_char_lm"
     return keras.Model(inputs, logits, name=name)
 

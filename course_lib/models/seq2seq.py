@@ -32,7 +32,7 @@ from keras import ops
 
 from course_lib.decoding.search import beam_search, ensemble_step_fn, greedy_search
 from course_lib.layers import BahdanauAttention, LuongAttention
-from course_lib.models.core import _positive_int, recurrent_layer
+from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
 
 __all__ = [
     "ATTENTION_TYPES",
@@ -125,7 +125,7 @@ def build_seq2seq_model(
         "decoder": recurrent_layer(
             cell, 2 * units, name="decoder", return_sequences=True, return_state=True
         ),
-        "logits": keras.layers.Dense(target_vocab_size, name="logits"),
+        "logits": keras.layers.Dense(target_vocab_size, dtype=OUTPUT_DTYPE, name="logits"),
         "source_dropout": keras.layers.Dropout(dropout, name="source_dropout"),
         "target_dropout": keras.layers.Dropout(dropout, name="target_dropout"),
         "output_dropout": keras.layers.Dropout(dropout, name="output_dropout"),
@@ -469,7 +469,7 @@ def build_encoder_classifier_model(
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     outputs, _, _ = _encode(layers, source)
     summary = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(outputs)  # uses the mask
-    logits = keras.layers.Dense(num_classes, name="class_logits")(summary)
+    logits = keras.layers.Dense(num_classes, dtype=OUTPUT_DTYPE, name="class_logits")(summary)
     return keras.Model(source, logits, name="encoder_classifier")
 
 

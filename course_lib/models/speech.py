@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from course_lib.models.core import _positive_int, recurrent_layer
+from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
 
 __all__ = ["build_ctc_speech_model"]
 
@@ -79,5 +79,5 @@ def build_ctc_speech_model(
         x = keras.layers.Bidirectional(layer, name=f"birnn{i}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"dropout{i}")(x)
-    logits = keras.layers.Dense(n_classes, name="logits")(x)
+    logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(x)
     return keras.Model(inputs, logits, name=f"ctc_{cell}_speech")

@@ -15,7 +15,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from course_lib.models.core import _positive_int, recurrent_layer
+from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
 
 __all__ = [
     "build_convlstm_model",
@@ -100,6 +100,7 @@ def build_convlstm_model(
         (1, head_kernel_size, head_kernel_size),
         padding="same",
         activation="sigmoid",
+        dtype=OUTPUT_DTYPE,
         name="next_frame",
     )(z)
     return keras.Model(inputs, outputs, name=name)
@@ -139,7 +140,12 @@ def build_frame_cnn_model(
     for i, f in enumerate(filters, start=1):
         z = keras.layers.Conv3D(f, kernel, padding="same", activation="relu", name=f"conv_{i}")(z)
     outputs = keras.layers.Conv3D(
-        channels, kernel, padding="same", activation="sigmoid", name="next_frame"
+        channels,
+        kernel,
+        padding="same",
+        activation="sigmoid",
+        dtype=OUTPUT_DTYPE,
+        name="next_frame",
     )(z)
     return keras.Model(inputs, outputs, name=name)
 
@@ -192,8 +198,12 @@ def build_cnn_rnn_model(
     flat = (height // scale) * (width // scale) * conv_filters[-1]
     z = keras.layers.Reshape((-1, flat), name="flatten")(z)
     z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
-    z = keras.layers.Dense(height * width * channels, activation="sigmoid", name="decoder")(z)
-    outputs = keras.layers.Reshape((-1, height, width, channels), name="next_frame")(z)
+    z = keras.layers.Dense(
+        height * width * channels, activation="sigmoid", dtype=OUTPUT_DTYPE, name="decoder"
+    )(z)
+    outputs = keras.layers.Reshape(
+        (-1, height, width, channels), dtype=OUTPUT_DTYPE, name="next_frame"
+    )(z)
     return keras.Model(inputs, outputs, name=name)
 
 
