@@ -1,12 +1,31 @@
-"""Structure checks for every notebook: the anatomy that DESIGN.md asks for."""
+"""Structure checks for every notebook in notebooks/.
+
+Each notebook is committed without outputs; opens with its title and an "Open in Colab" badge;
+calls ``setup_notebook`` with its own name, imports ``course_lib``, asserts something and reports
+its key metric. The repository's address is written once, in pyproject.toml (``[project.urls]
+Repository``): every Colab badge, in README.md and in the notebooks, and every notebook's Colab
+install are checked against it, and the install part of each setup cell is run with a fake
+``google.colab`` module and a fake pip, to check that a failed install stops with a clear message.
+"""
 
 import json
 import re
+import subprocess
+import sys
+import tomllib
+import types
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+README = (ROOT / "README.md").read_text()
+REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+WRONG_REPOSITORY = "https://github.com/someone-else/keras-rnn-course"
+# Any link into Colab except its own assets (the badge image).
+COLAB_LINK = re.compile(r"https?://colab\.research\.google\.com/(?!assets/)[^\s)\]\"'<>]*")
+COURSE_REF = re.compile(r'^COURSE_REF = "([^"]+)"', re.M)
 
 
 def _cells(path):
@@ -16,6 +35,67 @@ def _cells(path):
 def _source(cell):
     src = cell["source"]
     return "".join(src) if isinstance(src, list) else src
+
+
+def _setup_cell(path):
+    return next(_source(c) for c in _cells(path) if "setup_notebook(" in _source(c))
+
+
+def _colab_url(notebook_name, repository):
+    """The "Open in Colab" address of a notebook of the repository at ``repository``."""
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repository)
+    assert match, f"[project.urls] Repository is not a GitHub repository URL: {repository!r}"
+    owner, repo = match.groups()
+    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/notebooks/{notebook_name}"
+
+
+def _badge_problems(text, notebook_names, repository):
+    """What is wrong with the Colab links in ``text``: each of ``notebook_names`` needs exactly
+    one badge pointing to that notebook in ``repository``, and there must be no other."""
+    wanted = {_colab_url(name, repository): name for name in notebook_names}
+    links = COLAB_LINK.findall(text)
+    problems = [
+        f"{link} is not the Colab address of a notebook" for link in links if link not in wanted
+    ]
+    for url, name in wanted.items():
+        if links.count(url) != 1:
+            problems.append(f"{name}: {links.count(url)} badges pointing to {url}; want 1")
+    return problems
+
+
+def _install_problems(setup, repository):
+    """What is wrong with the Colab install in a setup cell's source."""
+    problems = []
+    refs = COURSE_REF.findall(setup)
+    if len(refs) != 1:
+        problems.append(f'want one line COURSE_REF = "<branch, tag or commit>"; found {len(refs)}')
+    urls = re.findall(r"git\+([^\s@\"']+)", setup)
+    if urls != [repository]:
+        problems.append(f"the install must name {repository} once; it names {urls}")
+    if f"course-lib[full] @ git+{repository}@{{COURSE_REF}}" not in setup:
+        problems.append("the install must be course-lib[full] at COURSE_REF of the repository")
+    return problems
+
+
+def _run_install(path, monkeypatch, *, colab, returncode=0):
+    """Run the setup cell up to its first course_lib import with a fake pip; return pip's calls
+    and the cell's variables."""
+    head, found, _ = _setup_cell(path).partition("\nfrom course_lib import")
+    assert found, "the setup cell must import course_lib after the Colab install"
+    calls = []
+
+    def fake_run(command, *args, **kwargs):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, returncode, "", "ERROR: pip said no\n")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    if colab:
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    else:
+        monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    variables = {}
+    exec(compile(head, f"{path.name}, setup cell", "exec"), variables)
+    return calls, variables
 
 
 def test_there_are_notebooks():
@@ -35,8 +115,8 @@ def test_title_and_colab_badge_first(path):
     first = _cells(path)[0]
     text = _source(first)
     assert first["cell_type"] == "markdown" and text.startswith(f"# {path.stem[:2]} ")
-    badge = f"colab.research.google.com/github/[^)]+/notebooks/{re.escape(path.name)}"
-    assert re.search(badge, text), "the first cell needs an Open-in-Colab badge for this notebook"
+    assert _colab_url(path.name, REPOSITORY) in text, "the first cell needs the Open-in-Colab badge"
+    assert "%env COURSE_PROFILE=" in text, "the first cell must say how to pick a profile on Colab"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -48,3 +128,57 @@ def test_setup_import_and_assertions(path):
     assert any(re.search(r"^\s*from course_lib\b|^\s*import course_lib\b", s, re.M) for s in code)
     assert any(re.search(r"^\s*assert\b", s, re.M) for s in code), "no assertion cell"
     assert any("report_metric(" in s for s in code), "the key metric must be reported"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_one_colab_badge_for_the_repository(path):
+    markdown = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
+    assert _badge_problems(markdown, [path.name], REPOSITORY) == []
+
+
+def test_readme_has_a_colab_badge_for_every_notebook():
+    assert _badge_problems(README, [p.name for p in NOTEBOOKS], REPOSITORY) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_setup_cell_installs_from_the_repository(path):
+    assert _install_problems(_setup_cell(path), REPOSITORY) == []
+
+
+def test_every_notebook_installs_the_same_ref():
+    refs = {p.name: COURSE_REF.findall(_setup_cell(p)) for p in NOTEBOOKS}
+    assert len({tuple(r) for r in refs.values()}) == 1, f"COURSE_REF differs: {refs}"
+
+
+def test_checks_catch_a_wrong_repository():
+    """The checks above are not vacuous: with another address they find problems."""
+    assert _badge_problems(README, [p.name for p in NOTEBOOKS], WRONG_REPOSITORY)
+    for path in NOTEBOOKS:
+        markdown = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
+        assert _badge_problems(markdown, [path.name], WRONG_REPOSITORY)
+        assert _install_problems(_setup_cell(path), WRONG_REPOSITORY)
+    assert _badge_problems(README + "\n" + README, [p.name for p in NOTEBOOKS], REPOSITORY)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_colab_install_asks_pip_for_the_full_extra_at_the_ref(path, monkeypatch):
+    calls, variables = _run_install(path, monkeypatch, colab=True, returncode=0)
+    spec = f"course-lib[full] @ git+{REPOSITORY}@{variables['COURSE_REF']}"
+    assert calls == [[sys.executable, "-m", "pip", "install", "-q", spec]]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_failed_colab_install_stops_with_a_clear_message(path, monkeypatch):
+    with pytest.raises(RuntimeError) as failure:
+        _run_install(path, monkeypatch, colab=True, returncode=1)
+    message = str(failure.value)
+    assert f"git+{REPOSITORY}@" in message, "the message must say what could not be installed"
+    assert "ERROR: pip said no" in message, "the message must show pip's error"
+    assert "network" in message and "COURSE_REF" in message, "the message must say what to check"
+    assert "branch, tag or commit" in message
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_nothing_is_installed_outside_colab(path, monkeypatch):
+    calls, _ = _run_install(path, monkeypatch, colab=False)
+    assert calls == []
