@@ -182,3 +182,70 @@ def test_failed_colab_install_stops_with_a_clear_message(path, monkeypatch):
 def test_nothing_is_installed_outside_colab(path, monkeypatch):
     calls, _ = _run_install(path, monkeypatch, colab=False)
     assert calls == []
+
+
+# Prose that reads like a lab log: particular seeds, machines, timings of one run, the notebook's
+# own history. The numbers a learner reads come from their own run; the evidence behind the
+# thresholds lives in docs/evidence.md. Title-cell "**Time ...**" lines state the profiles' budgets
+# on the 2-core machine of the course's design, and nothing else.
+LAB_LOG = re.compile(
+    r"\bseeds? \d+\b"
+    r"|\b\d+-core\b"
+    r"|\bour (?:test |fastest |slower )?(?:machines?|trials|runs|experiments|development)\b"
+    r"|\b(?:earlier|older|previous) (?:version|session)s?\b"
+    r"|\bdevelopment runs?\b"
+    r"|\bwhat we tried\b"
+    r"|\bwe measured\b"
+    r"|\b\d+(?:\.\d+)? ?(?:minutes?|min|seconds?|s|hours?|h) (?:per epoch|in all)\b",
+    re.I,
+)
+
+
+def lab_log_phrases(markdown: str) -> list[str]:
+    """Phrases in notebook prose that quote seeds, machines, timings or the notebook's history."""
+    found = []
+    for line in markdown.splitlines():
+        budget = line.lstrip().startswith("**Time")  # may name the 2-core machine of the budget
+        found += [
+            m.group(0)
+            for m in LAB_LOG.finditer(line)
+            if not (budget and re.fullmatch(r"\d+-core", m.group(0)))
+        ]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prose_is_not_a_lab_log(path):
+    found = [
+        f"cell {i}: {phrase!r}"
+        for i, cell in enumerate(_cells(path))
+        if cell["cell_type"] == "markdown"
+        for phrase in lab_log_phrases(_source(cell))
+    ]
+    assert not found, "prose quotes seeds, machines, timings or history: " + "; ".join(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Over seeds 1, 2, 3 and 42 the gap held.",
+        "on an idle 2-core CPU we measured 1.8x",
+        "58 minutes in all, 7.5 minutes per epoch",
+        "An earlier version of this notebook said otherwise.",
+        "In our development runs it never failed.",
+        "## What we tried",
+        "on the fastest of our test machines",
+        "**Time on a 2-core CPU:** 58 minutes in all on the fastest of our machines",
+    ],
+)
+def test_lab_log_check_catches_examples(text):
+    assert lab_log_phrases(text)
+
+
+def test_lab_log_check_passes_plain_prose():
+    prose = (
+        "The table above shows your run: the LSTM keeps the mark for 30 steps.\n"
+        "Set `COURSE_SEED` to another number to see how much this varies.\n"
+        "**Time on a 2-core CPU:** quick under a minute, standard under 5 minutes."
+    )
+    assert lab_log_phrases(prose) == []
