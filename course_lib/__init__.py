@@ -4,8 +4,15 @@ Importing the package has no side effects and imports neither TensorFlow nor Ker
 modules you need (``from course_lib import cells, data, models, plots``) after ``setup_notebook``.
 """
 
-from course_lib.env import report_metric, setup_notebook
+from course_lib.env import expect, report_metric, setup_notebook
 from course_lib.saving import backup_dir, models_dir, save_and_reload
 
-__all__ = ["setup_notebook", "report_metric", "save_and_reload", "models_dir", "backup_dir"]
+__all__ = [
+    "setup_notebook",
+    "report_metric",
+    "expect",
+    "save_and_reload",
+    "models_dir",
+    "backup_dir",
+]
 __version__ = "0.1.0"

@@ -213,6 +213,71 @@ def report_metric(
     return record
 
 
+def expect(
+    cfg: Config,
+    check: str,
+    value: float,
+    *,
+    at_least: float | None = None,
+    at_most: float | None = None,
+) -> float:
+    """Assert that a measured value meets its threshold, and record both for the seed sweep.
+
+    A notebook's learning checks go through this function rather than a bare ``assert``, so that
+    ``tools/run_notebooks.py --seeds`` can tabulate every check's value, threshold and margin
+    over many seeds. When ``COURSE_RESULTS_DIR`` is set, one JSON line per call is appended to
+    ``<dir>/<notebook>.checks.jsonl`` before the verdict, so a failing check is recorded too.
+
+    Args:
+        cfg: the notebook's config from ``setup_notebook``.
+        check: what is measured, e.g. ``"LSTM accuracy at lag 30"`` (unique within a notebook).
+        value: the measured value (a finite number).
+        at_least: the smallest value that passes.
+        at_most: the largest value that passes (give exactly one of the two bounds).
+
+    Returns:
+        The margin: ``value - at_least`` or ``at_most - value`` (>= 0 when the check passed).
+
+    Raises:
+        ValueError: for a bad ``cfg``, an empty ``check``, a non-finite value or bound, or not
+            exactly one bound.
+        AssertionError: when the value misses its threshold; the message names both.
+    """
+    if not isinstance(cfg, Config):
+        raise ValueError("cfg must be the Config returned by setup_notebook().")
+    if not isinstance(check, str) or not check.strip():
+        raise ValueError("check must be a non-empty description, e.g. 'test accuracy'.")
+    if (at_least is None) == (at_most is None):
+        raise ValueError("give exactly one threshold: at_least=... or at_most=...")
+    value = _finite(value, "value")
+    if at_least is not None:
+        threshold, relation = _finite(at_least, "at_least"), ">="
+        margin = value - threshold
+    else:
+        threshold, relation = _finite(at_most, "at_most"), "<="
+        margin = threshold - value
+    record = {
+        "notebook": cfg.name,
+        "profile": cfg.profile,
+        "seed": cfg.seed,
+        "check": check,
+        "value": value,
+        "relation": relation,
+        "threshold": threshold,
+        "margin": margin,
+        "passed": margin >= 0,
+    }
+    out_dir = os.environ.get(RESULTS_ENV_VAR)
+    if out_dir:
+        path = Path(out_dir) / f"{cfg.name}.checks.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(record) + "\n")
+    if margin < 0:
+        raise AssertionError(f"{check}: measured {value:.4g}, needs {relation} {threshold:g}")
+    return margin
+
+
 def write_json_atomic(path: Path, payload: Any) -> None:
     """Write ``payload`` as JSON to ``path`` through a temporary file and a rename."""
     with atomic_path(path) as tmp:

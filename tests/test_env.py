@@ -5,7 +5,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
-from course_lib import report_metric, setup_notebook
+from course_lib import expect, report_metric, setup_notebook
 from course_lib.env import device_description, mixed_precision_requested
 from course_lib.plots import STYLE
 
@@ -145,6 +145,37 @@ def test_report_metric_rejects_bad_values(monkeypatch):
         report_metric(cfg, " ", 1.0)
     with pytest.raises(ValueError, match="Config"):
         report_metric({"name": "x"}, "m", 1.0)
+
+
+def test_expect_records_every_check_and_raises_on_a_miss(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    cfg = setup_notebook("01_test", verbose=False)
+    assert expect(cfg, "accuracy", np.float32(0.97), at_least=0.95) == pytest.approx(0.02, abs=1e-6)
+    assert expect(cfg, "loss", 0.3, at_most=0.5) == pytest.approx(0.2)
+    with pytest.raises(AssertionError, match=r"accuracy at lag 30: measured 0.4, needs >= 0.95"):
+        expect(cfg, "accuracy at lag 30", 0.4, at_least=0.95)
+    lines = (tmp_path / "01_test.checks.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["check"] for r in records] == ["accuracy", "loss", "accuracy at lag 30"]
+    assert [r["passed"] for r in records] == [True, True, False]
+    assert records[2]["margin"] == pytest.approx(-0.55) and records[2]["relation"] == ">="
+    assert records[1]["threshold"] == 0.5 and records[0]["seed"] == cfg.seed
+
+
+def test_expect_rejects_bad_arguments(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    cfg = setup_notebook("x", verbose=False)
+    with pytest.raises(ValueError, match="exactly one"):
+        expect(cfg, "m", 1.0)
+    with pytest.raises(ValueError, match="exactly one"):
+        expect(cfg, "m", 1.0, at_least=0.0, at_most=2.0)
+    with pytest.raises(ValueError, match="finite"):
+        expect(cfg, "m", float("nan"), at_least=0.0)
+    with pytest.raises(ValueError, match="non-empty"):
+        expect(cfg, "", 1.0, at_least=0.0)
+    with pytest.raises(ValueError, match="Config"):
+        expect({"name": "x"}, "m", 1.0, at_least=0.0)
 
 
 def test_importing_course_lib_has_no_side_effects():
