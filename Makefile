@@ -3,6 +3,7 @@
 #   make test                     lint, unit tests, every notebook under nbval at the quick profile
 #   make run [PROFILE=standard] [NOTEBOOKS="01 03"]   execute notebooks, write build/
 #   make lab                      JupyterLab on notebooks/
+#   make seeds SEEDS="1000-1019" [PROFILE=quick] [NOTEBOOKS="03 04"]   every check over many seeds
 #   make test-gpu [PROFILE=standard]   on an NVIDIA GPU: TensorFlow with CUDA, unit tests, nbval
 # Add GPU=1 to setup, run or lab to install TensorFlow's CUDA wheels (Linux with an NVIDIA driver).
 # An active virtual environment, or an active conda environment other than base, is used as it is
@@ -27,10 +28,10 @@ CELL_TIMEOUT ?= $(if $(filter full,$(NB_PROFILE)),21600,$(if $(filter standard,$
 NOTEBOOKS ?=
 NB_PATHS = $(if $(strip $(NOTEBOOKS)),$(foreach n,$(NOTEBOOKS),$(wildcard notebooks/$(n)*.ipynb)),notebooks)
 
-.PHONY: help setup test test-gpu gpu-check lint unit notebooks run lab lock clean
+.PHONY: help setup test test-gpu gpu-check lint unit notebooks run seeds lab lock clean
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,11p' Makefile
 
 setup: $(STAMP)
 
@@ -71,6 +72,14 @@ notebooks: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py --profile "$(PROFILE)" --notebooks "$(NOTEBOOKS)" --out build
+
+# Each selected notebook once per seed; the table of every check's worst seed and margin goes to
+# docs/evidence/seed-sweep.md (all runs saved under build/seeds, so a rerun resumes).
+SEEDS ?=
+seeds: $(STAMP)
+	@test -n "$(SEEDS)" || { echo 'Give the seeds, e.g. make seeds SEEDS="1000-1019" PROFILE=quick'; exit 2; }
+	$(BIN)/python tools/run_notebooks.py --profile "$(PROFILE)" --notebooks "$(NOTEBOOKS)" \
+		--seeds "$(SEEDS)" --out build/seeds --evidence docs/evidence/seed-sweep.md
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.run_notebooks import select_notebooks, write_summary
+from tools.run_notebooks import parse_seeds, select_notebooks, sweep_table, write_summary
 
 AVAILABLE = [Path(f"notebooks/{n}.ipynb") for n in ("01_rnn_basics", "02_shapes", "10_ctc")]
 
@@ -44,3 +44,52 @@ def test_summary_files(tmp_path):
     assert "FAIL: AssertionError: too low" in table
     assert json.loads((tmp_path / "summary.json").read_text())[1]["passed"] is False
     assert "01_rnn_basics.html" in (tmp_path / "index.html").read_text()
+
+
+def test_parse_seeds_ranges_and_lists():
+    assert parse_seeds("1000-1003") == [1000, 1001, 1002, 1003]
+    assert parse_seeds("7, 3 5-6 7") == [7, 3, 5, 6]
+    for bad in ("", "x", "5-3", "-2", "1.5"):
+        with pytest.raises(ValueError, match="SEEDS"):
+            parse_seeds(bad)
+
+
+def _run(seed, passed, checks, notebook="03_lstm", profile="quick"):
+    return dict(
+        notebook=notebook,
+        profile=profile,
+        seed=seed,
+        seconds=40.0 + seed,
+        passed=passed,
+        error=None if passed else "AssertionError",
+        checks=checks,
+    )
+
+
+def _check(name, value, threshold, relation=">="):
+    margin = value - threshold if relation == ">=" else threshold - value
+    return dict(
+        check=name,
+        value=value,
+        threshold=threshold,
+        relation=relation,
+        margin=margin,
+        passed=margin >= 0,
+    )
+
+
+def test_sweep_table_reports_worst_seed_margin_and_unreached_checks():
+    rows = [
+        _run(1, True, [_check("accuracy", 0.99, 0.95), _check("loss", 0.2, 0.5, "<=")]),
+        _run(2, False, [_check("accuracy", 0.90, 0.95)]),  # failed there: loss never measured
+        _run(3, True, [_check("accuracy", 0.97, 0.95), _check("loss", 0.45, 0.5, "<=")]),
+        _run(1, True, [_check("mae", 1.0, 2.0, "<=")], notebook="01_rnn", profile="standard"),
+    ]
+    table = sweep_table(rows)
+    quick, standard = table.split("## Profile standard")
+    assert "## Profile quick" in quick and "01_rnn" not in quick
+    assert "| **03_lstm** | whole notebook (3 seeds: 1-3; slowest run 43 s) |" in quick
+    assert "runs to the end | 2/3 | | 2 |" in quick  # two of three runs passed; seed 2 failed
+    assert "| 03_lstm | accuracy | >= 0.95 | 2/3 | 0.9 | 2 | -0.05 | 0.97 |" in quick
+    assert "| 03_lstm | loss | <= 0.5 | 2/3 | 0.45 | 3 | +0.05 | 0.45 |" in quick
+    assert "| 01_rnn | mae | <= 2 | 1/1 | 1 | 1 | +1 | 1 |" in standard

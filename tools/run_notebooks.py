@@ -5,11 +5,17 @@ progress, save the executed notebook and an HTML rendering to the output folder,
 key metric the notebook recorded with ``course_lib.report_metric``. Then write ``summary.md``,
 ``summary.json`` and ``index.html`` (a table: notebook, profile, wall time, key metric, pass/fail)
 and exit non-zero if any notebook failed.
+
+With ``--seeds`` (``make seeds``) it runs each selected notebook once per seed instead and writes a
+table of every learning check the notebooks make through ``course_lib.expect``: threshold, how
+many seeds passed, the worst value, its seed and its margin. Runs already made with the same
+notebook content, profile and seed are reused, so an interrupted sweep resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import os
@@ -19,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOK_GLOB = "[0-9][0-9]*_*.ipynb"
 PROFILES = ("quick", "standard", "full")
 
 
@@ -58,8 +65,32 @@ def _progress(name: str, total: int, tty: bool):
     return on_cell_executed
 
 
-def run_one(path: Path, out_dir: Path, profile: str, cell_timeout: int) -> dict:
-    """Execute one notebook; save it and its HTML; return its summary row."""
+def parse_seeds(text: str) -> list[int]:
+    """Seeds from ``"1000-1019"``, ``"1 2 3"``, ``"1,2,5-7"`` (ranges inclusive), in order.
+
+    Raises:
+        ValueError: for anything that is not a non-negative integer or a range ``a-b`` with a <= b,
+            or for no seeds at all.
+    """
+    seeds: list[int] = []
+    for token in text.replace(",", " ").split():
+        low, _, high = token.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise ValueError(f"SEEDS: {token!r} is not a seed or a range like 1000-1019.") from None
+        if first < 0 or last < first:
+            raise ValueError(f"SEEDS: {token!r} must be non-negative, low-high with low <= high.")
+        seeds.extend(s for s in range(first, last + 1) if s not in seeds)
+    if not seeds:
+        raise ValueError('SEEDS is empty; give seeds like "1000-1019" or "7 8 9".')
+    return seeds
+
+
+def run_one(
+    path: Path, out_dir: Path, profile: str, cell_timeout: int, html_copy: bool = True
+) -> dict:
+    """Execute one notebook; save it (and its HTML); return its summary row."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -69,6 +100,7 @@ def run_one(path: Path, out_dir: Path, profile: str, cell_timeout: int) -> dict:
     name = path.stem
     results_dir = out_dir / "results"
     (results_dir / f"{name}.json").unlink(missing_ok=True)
+    (results_dir / f"{name}.checks.jsonl").unlink(missing_ok=True)
     tty = sys.stdout.isatty()
     client = NotebookClient(
         nb,
@@ -89,10 +121,17 @@ def run_one(path: Path, out_dir: Path, profile: str, cell_timeout: int) -> dict:
     if tty:
         print()
     nbformat.write(nb, out_dir / f"{name}.ipynb")
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    (out_dir / f"{name}.html").write_text(body, encoding="utf-8")
+    if html_copy:
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        (out_dir / f"{name}.html").write_text(body, encoding="utf-8")
     record_path = results_dir / f"{name}.json"
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
+    checks_path = results_dir / f"{name}.checks.jsonl"
+    checks = (
+        [json.loads(line) for line in checks_path.read_text().splitlines() if line.strip()]
+        if checks_path.exists()
+        else []
+    )
     return {
         "notebook": name,
         "profile": profile,
@@ -102,6 +141,7 @@ def run_one(path: Path, out_dir: Path, profile: str, cell_timeout: int) -> dict:
         "target": record.get("target"),
         "passed": error is None,
         "error": error,
+        "checks": checks,
     }
 
 
@@ -146,6 +186,127 @@ def write_summary(rows: list[dict], out_dir: Path) -> str:
     return table
 
 
+def notebook_hash(path: Path) -> str:
+    """A short hash of a notebook's cell sources: a sweep reuses runs of unchanged notebooks."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    text = "\n\x00".join(cell.source for cell in nb.cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sweep(
+    chosen: list[Path], seeds: list[int], profile: str, out_dir: Path, cell_timeout: int
+) -> list[dict]:
+    """Run every chosen notebook once per seed (reusing matching earlier runs); return the rows.
+
+    Each run's row, with the checks it recorded, is saved as
+    ``<out_dir>/<profile>/<notebook>/seed<k>.json``.
+    """
+    rows = []
+    total = len(chosen) * len(seeds)
+    done = 0
+    for path in chosen:
+        digest = notebook_hash(path)
+        for seed in seeds:
+            done += 1
+            run_dir = out_dir / profile / path.stem
+            saved = run_dir / f"seed{seed}.json"
+            if saved.exists():
+                row = json.loads(saved.read_text())
+                if row.get("hash") == digest:
+                    print(f"[{done}/{total}] {path.stem} seed {seed}: reused", flush=True)
+                    rows.append(row)
+                    continue
+            work = run_dir / f"seed{seed}"
+            (work / "results").mkdir(parents=True, exist_ok=True)
+            os.environ["COURSE_SEED"] = str(seed)
+            os.environ["COURSE_RESULTS_DIR"] = str((work / "results").resolve())
+            print(f"[{done}/{total}] {path.stem} seed {seed} at profile {profile}", flush=True)
+            row = run_one(path, work, profile, cell_timeout, html_copy=False)
+            row.update(seed=seed, hash=digest)
+            status = "pass" if row["passed"] else f"FAIL ({row['error']})"
+            print(f"[{done}/{total}] {path.stem} seed {seed}: {status} in {row['seconds']:.1f} s")
+            saved.write_text(json.dumps(row, indent=2))
+            rows.append(row)
+    return rows
+
+
+def load_sweep(out_dir: Path) -> list[dict]:
+    """Every run saved under ``out_dir`` by ``sweep`` (all profiles and notebooks)."""
+    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/*/seed*.json"))]
+
+
+def sweep_table(rows: list[dict]) -> str:
+    """Markdown: per profile and notebook, the runs, and per check its worst seed and margin.
+
+    A check that a run did not reach (an earlier cell failed) counts as not passed for that seed.
+    """
+    lines: list[str] = []
+    for profile in PROFILES:
+        runs = [r for r in rows if r["profile"] == profile]
+        if not runs:
+            continue
+        lines += [
+            f"## Profile {profile}",
+            "",
+            "| notebook | check | threshold | seeds passed | worst value | worst seed | "
+            "worst margin | median value |",
+            "|---|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name in sorted({r["notebook"] for r in runs}):
+            mine = sorted((r for r in runs if r["notebook"] == name), key=lambda r: r["seed"])
+            seeds = [r["seed"] for r in mine]
+            passed = sum(r["passed"] for r in mine)
+            slowest = max(r["seconds"] for r in mine)
+            seed_text = _seed_ranges(seeds)
+            lines.append(
+                f"| **{name}** | whole notebook ({len(mine)} seeds: {seed_text}; slowest run "
+                f"{slowest:.0f} s) | runs to the end | {passed}/{len(mine)} | | "
+                f"{', '.join(str(r['seed']) for r in mine if not r['passed']) or '-'} | | |"
+            )
+            names: list[str] = []
+            for r in mine:
+                names += [c["check"] for c in r.get("checks", []) if c["check"] not in names]
+            for check in names:
+                found = {
+                    r["seed"]: c for r in mine for c in r.get("checks", []) if c["check"] == check
+                }
+                worst_seed = min(found, key=lambda s: found[s]["margin"])
+                worst = found[worst_seed]
+                ok = sum(c["passed"] for c in found.values())
+                values = sorted(c["value"] for c in found.values())
+                median = values[len(values) // 2]
+                lines.append(
+                    f"| {name} | {check} | {worst['relation']} {worst['threshold']:.4g} | "
+                    f"{ok}/{len(mine)} | {worst['value']:.4g} | {worst_seed} | "
+                    f"{worst['margin']:+.4g} | {median:.4g} |"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _seed_ranges(seeds: list[int]) -> str:
+    parts: list[str] = []
+    for s in sorted(seeds):
+        if parts and parts[-1][1] == s - 1:
+            parts[-1][1] = s
+        else:
+            parts.append([s, s])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in parts)
+
+
+SWEEP_HEADER = """# Seed sweep: every learning check over many seeds
+
+Written by `make seeds` (`tools/run_notebooks.py --seeds`) from the runs saved under
+`build/seeds/`; rerun it to regenerate this file. Each row is one `expect(...)` check of a
+notebook: its threshold, on how many seeds it passed, the seed where it came closest to failing
+(or failed) and the margin there, in the check's own units. A check a run did not reach, because
+an earlier cell failed, counts as not passed.
+
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default=os.environ.get("COURSE_PROFILE") or "standard")
@@ -158,10 +319,20 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds one cell may run (default 1800, or 21600 at the full profile, whose "
         "training cells take hours on a CPU)",
     )
+    parser.add_argument(
+        "--seeds",
+        default="",
+        help='run each notebook once per seed, e.g. "1000-1019", and tabulate every check',
+    )
+    parser.add_argument(
+        "--evidence",
+        default="",
+        help="with --seeds: also write the table of all saved sweep runs to this Markdown file",
+    )
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
         parser.error(f"PROFILE={args.profile!r} is not one of {', '.join(PROFILES)}.")
-    available = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    available = sorted(NOTEBOOK_DIR.glob(NOTEBOOK_GLOB))
     try:
         chosen = select_notebooks(args.notebooks, available)
     except ValueError as err:
@@ -169,6 +340,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.cell_timeout is None:
         args.cell_timeout = 21600 if args.profile == "full" else 1800
     out_dir = Path(args.out)
+    if args.seeds:
+        try:
+            seeds = parse_seeds(args.seeds)
+        except ValueError as err:
+            parser.error(str(err))
+        rows = sweep(chosen, seeds, args.profile, out_dir, args.cell_timeout)
+        table = sweep_table(load_sweep(out_dir))
+        (out_dir / "sweep.md").write_text(SWEEP_HEADER + table)
+        if args.evidence:
+            Path(args.evidence).write_text(SWEEP_HEADER + table)
+        print("\n" + table)
+        failed = [f"{r['notebook']} seed {r['seed']}" for r in rows if not r["passed"]]
+        print(f"\n{len(rows) - len(failed)}/{len(rows)} runs passed" + (": " if failed else "."))
+        for line in failed:
+            print(f"  FAILED {line}")
+        return 0 if not failed else 1
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
     os.environ["COURSE_PROFILE"] = args.profile
     os.environ["COURSE_RESULTS_DIR"] = str((out_dir / "results").resolve())
