@@ -34,3 +34,19 @@ def test_marked_recall_is_deterministic():
 def test_marked_recall_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         marked_recall(**kwargs)
+
+
+def test_marked_recall_random_position():
+    fixed_x, fixed_y = marked_recall(400, lag=6, n_symbols=3, prefix=3, noise_channels=1, seed=2)
+    x, y = marked_recall(
+        400, lag=6, n_symbols=3, prefix=3, noise_channels=1, seed=2, random_position=True
+    )
+    positions = x[..., 3].argmax(1)
+    assert (x[..., 3].sum(1) == 1).all()  # still one mark per sequence
+    assert set(np.unique(positions)) == {0, 1, 2, 3}  # among the first prefix + 1 steps
+    np.testing.assert_array_equal(x[np.arange(400), positions, :3].argmax(-1), y)
+    # the same symbols and noise as the fixed layout; only the marker moved
+    np.testing.assert_array_equal(np.delete(x, 3, axis=-1), np.delete(fixed_x, 3, axis=-1))
+    assert not np.array_equal(y, fixed_y)
+    with pytest.raises(ValueError, match="random_position"):
+        marked_recall(5, 2, random_position="yes")

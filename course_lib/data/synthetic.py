@@ -12,6 +12,7 @@ def marked_recall(
     prefix: int = 4,
     noise_channels: int = 0,
     seed: int = 0,
+    random_position: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Remember one marked symbol across ``lag`` distracting steps (a one-symbol copy task).
 
@@ -28,6 +29,12 @@ def marked_recall(
         prefix: steps before the marked one, so the mark is not always the first input (>= 0).
         noise_channels: extra channels of Gaussian noise (>= 0).
         seed: seed of the random symbols and noise.
+        random_position: put each sequence's mark on a random step among the first
+            ``prefix + 1`` instead of always on step ``prefix``; the distance from the mark to the
+            last step then ranges from ``lag`` to ``lag + prefix``. A model can then no longer
+            find the mark by counting steps, and an analysis of its gates can tell a response to
+            the marker from a response to the position. The symbols and noise are the same as
+            with the fixed position (same seed).
 
     Returns:
         ``x`` float32 ``(n, prefix + lag + 1, n_symbols + 1 + noise_channels)``: the symbols
@@ -36,7 +43,7 @@ def marked_recall(
 
     Raises:
         ValueError: for a non-positive ``n``, a negative lag, prefix or noise channel count, or
-            fewer than 2 symbols.
+            fewer than 2 symbols, or a ``random_position`` that is not a bool.
     """
     checks = (
         ("n", n, 1),
@@ -48,11 +55,18 @@ def marked_recall(
     for label, value, low in checks:
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise ValueError(f"{label} must be an integer >= {low}; got {value!r}.")
+    if not isinstance(random_position, bool | np.bool_):
+        raise ValueError(f"random_position must be True or False; got {random_position!r}.")
     rng = np.random.default_rng(seed)
     length = prefix + lag + 1
     symbols = rng.integers(0, n_symbols, size=(n, length))
     x = np.zeros((n, length, n_symbols + 1 + noise_channels), dtype=np.float32)
     np.put_along_axis(x, symbols[..., None], 1.0, axis=-1)
-    x[:, prefix, n_symbols] = 1.0
     x[..., n_symbols + 1 :] = rng.standard_normal((n, length, noise_channels))
-    return x, symbols[:, prefix].astype(np.int32)
+    if random_position:
+        positions = rng.integers(0, prefix + 1, size=n)
+    else:
+        positions = np.full(n, prefix)
+    rows = np.arange(n)
+    x[rows, positions, n_symbols] = 1.0
+    return x, symbols[rows, positions].astype(np.int32)
