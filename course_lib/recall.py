@@ -145,7 +145,7 @@ def train_recall(
         batch_size=64,
         epochs=max_epochs,
         validation_data=(x_val, y_val),
-        stop_at=("val_accuracy", TARGET_ACCURACY),
+        stop_at=("val_accuracy", ">=", TARGET_ACCURACY),
         verbose=0,
     )
     return model, result, RecallData(x, y, x_val, y_val)

@@ -18,9 +18,10 @@ models, on a GPU, with ``deterministic=False``.
 
 from __future__ import annotations
 
+import statistics
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,7 @@ class FitResult:
         params: the model's trainable and non-trainable weight count.
         epochs_to_target: with ``stop_at``, the epoch (1-based) at which the target was first
             reached; None if it never was or no target was given.
+        epoch_seconds: wall time of each epoch, validation included.
     """
 
     name: str
@@ -52,11 +54,21 @@ class FitResult:
     epochs: int
     params: int
     epochs_to_target: int | None = None
+    epoch_seconds: list[float] = field(default_factory=list)
 
     @property
     def seconds_per_epoch(self) -> float:
-        """Mean wall time of one epoch."""
-        return self.seconds / max(self.epochs, 1)
+        """Median wall time of an epoch, leaving out the first when there are more.
+
+        The first epoch also builds the training graph, which can take longer than the epoch
+        itself on a small model; the median of the others is what a further epoch costs. It is
+        still one run's wall time, so other programs on the machine add to it: to compare two
+        models' speed, use ``time_calls``.
+        """
+        if not self.epoch_seconds:
+            return self.seconds / max(self.epochs, 1)
+        rest = self.epoch_seconds[1:] or self.epoch_seconds
+        return float(statistics.median(rest))
 
     def final(self, metric: str = "val_loss") -> float:
         """The metric's value after the last epoch."""
@@ -84,7 +96,7 @@ def fit(
     batch_size: int | None = None,
     validation_data: Any = None,
     early_stopping_patience: int | None = None,
-    stop_at: tuple[str, float] | None = None,
+    stop_at: tuple[str, str, float] | None = None,
     verbose: int = 2,
     callbacks: list[keras.callbacks.Callback] | None = None,
     backup_dir: str | Path | None = None,
@@ -101,9 +113,9 @@ def fit(
         validation_data: as for ``model.fit``.
         early_stopping_patience: stop when ``val_loss`` has not improved for this many epochs
             and restore the best weights (needs ``validation_data``).
-        stop_at: ``(metric, value)``: stop as soon as ``metric`` (e.g. ``"val_accuracy"``)
-            reaches ``value`` (or falls to it, for metrics whose name contains "loss"), and
-            record the epoch in ``epochs_to_target``: how fast a model learns, measured.
+        stop_at: ``(metric, ">=" or "<=", value)``, e.g. ``("val_accuracy", ">=", 0.99)``:
+            stop as soon as the metric reaches the value from the named side, and record the
+            epoch in ``epochs_to_target``: how fast a model learns, measured.
         verbose: Keras' verbosity: 1 a progress bar, 2 one line per epoch (the default, which
             reads well in saved notebooks), 0 silent.
         callbacks: extra Keras callbacks.
@@ -146,8 +158,15 @@ def fit(
         )
     target = None
     if stop_at is not None:
+        if not isinstance(stop_at, tuple | list) or len(stop_at) != 3:
+            raise ValueError(
+                f"stop_at must be (metric, '>=' or '<=', value), e.g. ('val_accuracy', '>=', "
+                f"0.99); got {stop_at!r}."
+            )
         target = _StopAtTarget(*stop_at)
         callbacks.append(target)
+    clock = _EpochClock()
+    callbacks.append(clock)
     start = time.perf_counter()
     history = model.fit(
         x,
@@ -174,18 +193,40 @@ def fit(
         epochs_run,
         int(model.count_params()),
         None if target is None else target.reached_at,
+        clock.seconds[:epochs_run],
     )
 
 
-class _StopAtTarget(keras.callbacks.Callback):
-    """Stops training when a metric reaches a target value; remembers the epoch."""
+class _EpochClock(keras.callbacks.Callback):
+    """Records the wall time of every epoch (validation included)."""
 
-    def __init__(self, metric: str, value: float):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+class _StopAtTarget(keras.callbacks.Callback):
+    """Stops training when a metric reaches a target from the given side; remembers the epoch."""
+
+    def __init__(self, metric: str, relation: str, value: float):
         super().__init__()
         if not isinstance(metric, str) or not metric:
-            raise ValueError(f"stop_at needs (metric name, value); got metric={metric!r}.")
-        self.metric, self.value = metric, float(value)
-        self.lower_is_better = "loss" in metric
+            raise ValueError(f"stop_at needs a metric name first; got {metric!r}.")
+        if relation not in (">=", "<="):
+            raise ValueError(f"stop_at's relation must be '>=' or '<='; got {relation!r}.")
+        try:
+            self.value = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"stop_at's target must be a number; got {value!r}.") from None
+        self.metric = metric
+        self.lower_is_better = relation == "<="
         self.reached_at: int | None = None
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
@@ -199,6 +240,72 @@ class _StopAtTarget(keras.callbacks.Callback):
         if done and self.reached_at is None:
             self.reached_at = epoch + 1
             self.model.stop_training = True
+
+
+@dataclass
+class Timing:
+    """Repeated wall and CPU times of one piece of work, in seconds.
+
+    Attributes:
+        wall: wall time of each repeat (what you wait).
+        cpu: CPU time of this process in each repeat (what the work costs, all threads
+            together; less disturbed by other programs on the machine than wall time).
+    """
+
+    wall: list[float]
+    cpu: list[float]
+
+    @property
+    def median_wall(self) -> float:
+        """Median wall time of a repeat."""
+        return float(statistics.median(self.wall))
+
+    @property
+    def median_cpu(self) -> float:
+        """Median CPU time of a repeat."""
+        return float(statistics.median(self.cpu))
+
+
+def time_calls(
+    work: Mapping[str, Callable[[], Any]], repeats: int = 5, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several pieces of work fairly: warm each up, then alternate them, repeat by repeat.
+
+    The course's one way to compare speeds (a forward pass, a training epoch, a batch). The
+    warm-up calls build graphs and fill caches and are not timed; alternating the pieces spreads
+    any slowdown of the machine over all of them instead of penalising whichever ran last.
+
+    Args:
+        work: name -> a callable with no arguments, e.g.
+            ``{"GRU": lambda: gru.fit(x, y, epochs=1, verbose=0)}``.
+        repeats: timed calls of each (>= 1).
+        warmup: untimed calls of each first (>= 0).
+
+    Returns:
+        name -> ``Timing`` (compare ``median_wall`` or ``median_cpu``).
+
+    Raises:
+        ValueError: for no work, a value that is not callable, or bad counts.
+    """
+    if not isinstance(work, Mapping) or not work:
+        raise ValueError("work must be a non-empty mapping of name -> callable.")
+    for name, fn in work.items():
+        if not callable(fn):
+            raise ValueError(f"work[{name!r}] must be a callable with no arguments; got {fn!r}.")
+    for label, count, low in (("repeats", repeats, 1), ("warmup", warmup, 0)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < low:
+            raise ValueError(f"{label} must be an integer >= {low}; got {count!r}.")
+    for _ in range(warmup):
+        for fn in work.values():
+            fn()
+    timings = {name: Timing([], []) for name in work}
+    for _ in range(repeats):
+        for name, fn in work.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            timings[name].cpu.append(time.process_time() - cpu)
+            timings[name].wall.append(time.perf_counter() - wall)
+    return timings
 
 
 def distribution_strategy(

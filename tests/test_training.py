@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib.training import FitResult, fit
+from course_lib.training import FitResult, Timing, fit, time_calls
 
 
 def _data():
@@ -26,7 +26,9 @@ def test_fit_returns_a_record(capsys):
     assert result.final("loss") < result.history["loss"][0]
     assert result.best("val_loss") <= result.final("val_loss")
     assert result.params == 4 and result.seconds > 0
-    assert result.seconds_per_epoch == pytest.approx(result.seconds / 5)
+    assert len(result.epoch_seconds) == 5 and sum(result.epoch_seconds) <= result.seconds
+    # the first epoch builds the graph; a further epoch costs the median of the others
+    assert result.seconds_per_epoch == pytest.approx(np.median(result.epoch_seconds[1:]))
     assert "lin: 5 epochs" in capsys.readouterr().out
     with pytest.raises(ValueError, match="no metric"):
         result.final("accuracy")
@@ -62,16 +64,57 @@ def test_fit_rejects_bad_calls():
 def test_stop_at_records_the_epoch_and_stops():
     x, y = _data()
     result = fit(
-        _model(), x, y, epochs=300, validation_data=(x, y), stop_at=("val_loss", 0.05), verbose=0
+        _model(),
+        x,
+        y,
+        epochs=300,
+        validation_data=(x, y),
+        stop_at=("val_loss", "<=", 0.05),
+        verbose=0,
     )
     assert result.epochs_to_target == result.epochs < 300
     assert result.final("val_loss") <= 0.05
     never = fit(
-        _model(), x, y, epochs=3, validation_data=(x, y), stop_at=("val_loss", -1.0), verbose=0
+        _model(),
+        x,
+        y,
+        epochs=3,
+        validation_data=(x, y),
+        stop_at=("val_loss", "<=", -1.0),
+        verbose=0,
     )
     assert never.epochs_to_target is None and never.epochs == 3
     with pytest.raises(ValueError, match="not logged"):
-        fit(_model(), x, y, epochs=1, stop_at=("val_accuracy", 0.9), verbose=0)
+        fit(_model(), x, y, epochs=1, stop_at=("val_accuracy", ">=", 0.9), verbose=0)
+    # the direction is explicit: a loss-like name does not decide it
+    for bad in [("val_loss", 0.05), ("val_loss", "<", 0.05), ("val_loss", "<=", "low")]:
+        with pytest.raises(ValueError, match="stop_at"):
+            fit(_model(), x, y, epochs=1, validation_data=(x, y), stop_at=bad, verbose=0)
+    rising = fit(
+        _model(), x, y, epochs=3, validation_data=(x, y), stop_at=("val_loss", ">=", 0.0), verbose=0
+    )
+    assert rising.epochs_to_target == 1  # any loss is >= 0: reached at once
+
+
+def test_time_calls_warms_up_and_alternates():
+    calls = []
+    timings = time_calls(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three alternating rounds
+    assert set(timings) == {"a", "b"} and isinstance(timings["a"], Timing)
+    assert len(timings["a"].wall) == 3 and len(timings["b"].cpu) == 3
+    assert timings["a"].median_wall >= 0 and timings["a"].median_cpu >= 0
+    slow = time_calls({"sleep": lambda: __import__("time").sleep(0.02)}, repeats=2, warmup=0)
+    assert slow["sleep"].median_wall >= 0.019 and slow["sleep"].median_cpu < 0.019
+    for kwargs, match in [
+        (dict(work={}), "non-empty"),
+        (dict(work={"a": 3}), "callable"),
+        (dict(work={"a": print}, repeats=0), "repeats"),
+        (dict(work={"a": print}, warmup=-1), "warmup"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            time_calls(**kwargs)
 
 
 class _Interrupt(keras.callbacks.Callback):

@@ -340,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cell_timeout is None:
         args.cell_timeout = 21600 if args.profile == "full" else 1800
     out_dir = Path(args.out)
+    os.environ["COURSE_PROFILE"] = args.profile
     if args.seeds:
         try:
             seeds = parse_seeds(args.seeds)
@@ -357,7 +358,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  FAILED {line}")
         return 0 if not failed else 1
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
-    os.environ["COURSE_PROFILE"] = args.profile
     os.environ["COURSE_RESULTS_DIR"] = str((out_dir / "results").resolve())
 
     rows = []
