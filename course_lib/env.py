@@ -220,6 +220,7 @@ def expect(
     *,
     at_least: float | None = None,
     at_most: float | None = None,
+    fails_for: float | None = None,
 ) -> float:
     """Assert that a measured value meets its threshold, and record both for the seed sweep.
 
@@ -234,13 +235,16 @@ def expect(
         value: the measured value (a finite number).
         at_least: the smallest value that passes.
         at_most: the largest value that passes (give exactly one of the two bounds).
+        fails_for: the value a model that did not learn gets, e.g. chance accuracy or the score
+            of an untrained copy: the check refuses to run if that value would pass, so no check
+            can pass whatever the model does. Recorded in the sweep table.
 
     Returns:
         The margin: ``value - at_least`` or ``at_most - value`` (>= 0 when the check passed).
 
     Raises:
-        ValueError: for a bad ``cfg``, an empty ``check``, a non-finite value or bound, or not
-            exactly one bound.
+        ValueError: for a bad ``cfg``, an empty ``check``, a non-finite value or bound, not
+            exactly one bound, or a ``fails_for`` value that would pass.
         AssertionError: when the value misses its threshold; the message names both.
     """
     if not isinstance(cfg, Config):
@@ -256,6 +260,14 @@ def expect(
     else:
         threshold, relation = _finite(at_most, "at_most"), "<="
         margin = threshold - value
+    if fails_for is not None:
+        fails_for = _finite(fails_for, "fails_for")
+        planted = fails_for - threshold if relation == ">=" else threshold - fails_for
+        if planted >= 0:
+            raise ValueError(
+                f"{check}: a model that did not learn scores {fails_for:.4g}, which passes "
+                f"{relation} {threshold:g}; choose a threshold that it fails."
+            )
     record = {
         "notebook": cfg.name,
         "profile": cfg.profile,
@@ -266,6 +278,7 @@ def expect(
         "threshold": threshold,
         "margin": margin,
         "passed": margin >= 0,
+        "fails_for": fails_for,
     }
     out_dir = os.environ.get(RESULTS_ENV_VAR)
     if out_dir:

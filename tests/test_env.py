@@ -176,6 +176,12 @@ def test_expect_rejects_bad_arguments(monkeypatch):
         expect(cfg, "", 1.0, at_least=0.0)
     with pytest.raises(ValueError, match="Config"):
         expect({"name": "x"}, "m", 1.0, at_least=0.0)
+    # a check that a model which learned nothing would pass is refused
+    with pytest.raises(ValueError, match="did not learn scores 0.25"):
+        expect(cfg, "accuracy", 0.99, at_least=0.2, fails_for=0.25)
+    with pytest.raises(ValueError, match="did not learn"):
+        expect(cfg, "loss", 0.1, at_most=2.0, fails_for=1.9)
+    assert expect(cfg, "accuracy", 0.99, at_least=0.95, fails_for=0.25) == pytest.approx(0.04)
 
 
 def test_importing_course_lib_has_no_side_effects():

@@ -251,8 +251,8 @@ def sweep_table(rows: list[dict]) -> str:
             f"## Profile {profile}",
             "",
             "| notebook | check | threshold | seeds passed | worst value | worst seed | "
-            "worst margin | median value |",
-            "|---|---|---|---:|---:|---:|---:|---:|",
+            "worst margin | median value | a model that did not learn |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for name in sorted({r["notebook"] for r in runs}):
             mine = sorted((r for r in runs if r["notebook"] == name), key=lambda r: r["seed"])
@@ -263,7 +263,7 @@ def sweep_table(rows: list[dict]) -> str:
             lines.append(
                 f"| **{name}** | whole notebook ({len(mine)} seeds: {seed_text}; slowest run "
                 f"{slowest:.0f} s) | runs to the end | {passed}/{len(mine)} | | "
-                f"{', '.join(str(r['seed']) for r in mine if not r['passed']) or '-'} | | |"
+                f"{', '.join(str(r['seed']) for r in mine if not r['passed']) or '-'} | | | |"
             )
             names: list[str] = []
             for r in mine:
@@ -277,10 +277,12 @@ def sweep_table(rows: list[dict]) -> str:
                 ok = sum(c["passed"] for c in found.values())
                 values = sorted(c["value"] for c in found.values())
                 median = values[len(values) // 2]
+                planted = worst.get("fails_for")
                 lines.append(
                     f"| {name} | {check} | {worst['relation']} {worst['threshold']:.4g} | "
                     f"{ok}/{len(mine)} | {worst['value']:.4g} | {worst_seed} | "
-                    f"{worst['margin']:+.4g} | {median:.4g} |"
+                    f"{worst['margin']:+.4g} | {median:.4g} | "
+                    f"{'' if planted is None else format(planted, '.4g')} |"
                 )
         lines.append("")
     return "\n".join(lines)
@@ -301,8 +303,10 @@ SWEEP_HEADER = """# Seed sweep: every learning check over many seeds
 Written by `make seeds` (`tools/run_notebooks.py --seeds`) from the runs saved under
 `build/seeds/`; rerun it to regenerate this file. Each row is one `expect(...)` check of a
 notebook: its threshold, on how many seeds it passed, the seed where it came closest to failing
-(or failed) and the margin there, in the check's own units. A check a run did not reach, because
-an earlier cell failed, counts as not passed.
+(or failed) and the margin there, in the check's own units, and, where the notebook gives it, the
+value a model that did not learn gets (chance, or an untrained or memoryless baseline measured in
+the same run), which the check fails by construction. A check a run did not reach, because an
+earlier cell failed, counts as not passed.
 
 """
 
