@@ -66,7 +66,7 @@ def _run(seed, passed, checks, notebook="03_lstm", profile="quick"):
     )
 
 
-def _check(name, value, threshold, relation=">="):
+def _check(name, value, threshold, relation=">=", fails_for=None):
     margin = value - threshold if relation == ">=" else threshold - value
     return dict(
         check=name,
@@ -75,6 +75,7 @@ def _check(name, value, threshold, relation=">="):
         relation=relation,
         margin=margin,
         passed=margin >= 0,
+        fails_for=fails_for,
     )
 
 
