@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib._checks import choice, flag
+
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
@@ -26,10 +28,7 @@ def activation_fn(name: str) -> Callable[[np.ndarray], np.ndarray]:
     Raises:
         ValueError: for any other name.
     """
-    if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"activation={name!r} is not supported; use one of {sorted(_ACTIVATIONS)}."
-        )
+    choice(name, "activation", sorted(_ACTIVATIONS))
     return _ACTIVATIONS[name]
 
 
@@ -371,8 +370,7 @@ class GRUScratch:
         bias: np.ndarray | None = None,
         reset_after: bool = True,
     ):
-        if not isinstance(reset_after, bool | np.bool_):
-            raise ValueError(f"reset_after must be True or False; got {reset_after!r}.")
+        reset_after = flag(reset_after, "reset_after")
         kernel = np.asarray(kernel, dtype=np.float64)
         recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
         if kernel.ndim != 2 or kernel.shape[1] % 3 or kernel.shape[1] == 0:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
+from course_lib._checks import finite_float, positive_int
+
 
 def recurrent_matrix(units: int, spectral_radius: float, seed: int = 0) -> np.ndarray:
     """A random recurrent weight matrix with an exact spectral radius.
@@ -26,10 +28,8 @@ def recurrent_matrix(units: int, spectral_radius: float, seed: int = 0) -> np.nd
     Raises:
         ValueError: for a non-positive size or radius.
     """
-    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-        raise ValueError(f"units must be a positive integer; got {units!r}.")
-    if not spectral_radius > 0:
-        raise ValueError(f"spectral_radius must be positive; got {spectral_radius!r}.")
+    units = positive_int(units, "units")
+    spectral_radius = finite_float(spectral_radius, "spectral_radius", above=0.0)
     rng = np.random.default_rng(seed)
     q, r = np.linalg.qr(rng.standard_normal((units, units)))
     q = q * np.sign(np.diag(r))  # makes the rotation uniformly distributed

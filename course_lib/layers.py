@@ -19,6 +19,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from course_lib._checks import choice, positive_int
+
 __all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES", "masked_score"]
 
 LUONG_SCORES = ("general", "dot")
@@ -98,9 +100,7 @@ class BahdanauAttention(_Attention):
 
     def __init__(self, units: int, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
-            raise ValueError(f"units must be a positive integer; got {units!r}.")
-        self.units = units
+        self.units = units = positive_int(units, "units")
         self.query_dense = keras.layers.Dense(units, use_bias=False, name="query_projection")
         self.key_dense = keras.layers.Dense(units, use_bias=True, name="key_projection")
         self.score_dense = keras.layers.Dense(1, use_bias=False, name="score_vector")
@@ -139,8 +139,7 @@ class LuongAttention(_Attention):
 
     def __init__(self, score: str = "general", **kwargs):
         super().__init__(**kwargs)
-        if score not in LUONG_SCORES:
-            raise ValueError(f"score={score!r} is not supported; use one of {LUONG_SCORES}.")
+        choice(score, "score", LUONG_SCORES)
         self.score = score
 
     def build(self, query_shape, values_shape):

@@ -17,6 +17,8 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+from course_lib._checks import positive_int
+
 __all__ = [
     "bleu",
     "cer",
@@ -209,8 +211,7 @@ def bleu(
     Returns:
         BLEU in [0, 1].
     """
-    if not isinstance(max_order, int) or isinstance(max_order, bool) or max_order < 1:
-        raise ValueError(f"max_order must be a positive int; got {max_order!r}.")
+    max_order = positive_int(max_order, "max_order")
     pairs = _pairs(references, hypotheses)
     matches, totals = [0] * max_order, [0] * max_order
     hyp_length = ref_length = 0

@@ -40,7 +40,7 @@ def test_char_sequences_shift_by_one():
     np.testing.assert_array_equal(y[1], [4, 5, 6, 7])
     with pytest.raises(ValueError, match="at least"):
         char_sequences(np.arange(3), seq_len=5)
-    with pytest.raises(ValueError, match=">= 1"):
+    with pytest.raises(ValueError, match="seq_len must be a positive integer"):
         char_sequences(ids, seq_len=0)
 
 

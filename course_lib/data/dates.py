@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib._checks import choice, positive_int
+
 __all__ = ["LOCALES", "FORMATS", "DateExamples", "load_dates", "write_date"]
 
 LOCALES: tuple[str, ...] = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "nl_NL")
@@ -81,8 +83,7 @@ def write_date(date: datetime.date, locale: str, fmt: str) -> str:
     from babel import UnknownLocaleError
     from babel.dates import format_date, format_skeleton
 
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt={fmt!r} is not supported; use one of {FORMATS}.")
+    choice(fmt, "fmt", FORMATS)
     try:
         if fmt == "numeric":
             text = format_skeleton("yMd", date, locale=locale)
@@ -127,12 +128,9 @@ def load_dates(
         ValueError: for a bad ``n``, ``seed``, ``split``, locale or format, or when no
             (locale, format) pair is allowed.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer; got {n!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
-    if split not in _SPLITS:
-        raise ValueError(f"split must be one of {_SPLITS}; got {split!r}.")
+    n = positive_int(n, "n")
+    seed = positive_int(seed, "seed", minimum=0)
+    choice(split, "split", _SPLITS)
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats must be a non-empty subset of {FORMATS}; got {formats!r}.")

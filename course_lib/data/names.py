@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib._checks import finite_float, positive_int
+
 LOCALES: tuple[str, ...] = ("de_DE", "fr_FR", "it_IT", "es_ES", "pl_PL", "fi_FI")
 
 
@@ -48,11 +50,9 @@ def load_surnames(
     locales = tuple(locales)
     if len(locales) < 2 or len(set(locales)) != len(locales):
         raise ValueError(f"locales must name at least two different locales; got {locales!r}.")
-    for label, value in (("per_locale", per_locale), ("draws_per_name", draws_per_name)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be a positive integer; got {value!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
+    per_locale = positive_int(per_locale, "per_locale")
+    draws_per_name = positive_int(draws_per_name, "draws_per_name")
+    seed = positive_int(seed, "seed", minimum=0)
     drawn: dict[str, list[str]] = {}
     for locale in locales:
         try:
@@ -129,9 +129,8 @@ def split_names(
     if len(set(names)) != len(names):
         repeated = [n for n, c in Counter(names).items() if c > 1][:3]
         raise ValueError(f"names must be distinct so no name can leak; repeated: {repeated}.")
-    for label, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= value < 1:
-            raise ValueError(f"{label} must be in [0, 1); got {value!r}.")
+    val_fraction = finite_float(val_fraction, "val_fraction", at_least=0.0, below=1.0)
+    test_fraction = finite_float(test_fraction, "test_fraction", at_least=0.0, below=1.0)
     if val_fraction + test_fraction >= 1:
         raise ValueError("val_fraction + test_fraction must be below 1, leaving training names.")
     rng = np.random.default_rng(seed)

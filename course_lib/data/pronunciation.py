@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib._checks import choice, flag, positive_int
 from course_lib.metrics import edit_distance, per
 
 __all__ = [
@@ -100,13 +101,9 @@ def load_cmudict(
     Raises:
         ValueError: for an unknown split or a bad ``max_words`` / ``max_letters``.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
-    for label, value in (("max_words", max_words), ("max_letters", max_letters)):
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise ValueError(f"{label} must be a positive integer or None; got {value!r}.")
+    choice(split, "split", SPLITS)
+    max_words = positive_int(max_words, "max_words", allow_none=True)
+    max_letters = positive_int(max_letters, "max_letters", allow_none=True)
     buckets = _BUCKETS[split]
     entries = [
         (h, word, prons)
@@ -206,8 +203,7 @@ def score_pronunciations(
         ValueError: if the lists differ in length or are empty, a word has no pronunciation, or
             ``stress`` is not a bool.
     """
-    if not isinstance(stress, bool):
-        raise ValueError(f"stress must be True or False; got {stress!r}.")
+    stress = flag(stress, "stress")
     if not predictions:
         raise ValueError("predictions is empty; score at least one word.")
     hyps = [list(p) for p in predictions]

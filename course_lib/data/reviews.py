@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_lib._checks import choice, positive_int
 from course_lib.data._tfds import require_tfds
 from course_lib.data.text import TokenVocabulary, tokenize_words
 
@@ -38,12 +39,8 @@ def load_imdb_reviews(
         ValueError: for an unknown split or a bad ``max_examples``.
         RuntimeError: when the data can be neither found nor downloaded.
     """
-    if split not in IMDB_SPLITS:
-        raise ValueError(f"split must be one of {IMDB_SPLITS}; got {split!r}.")
-    if max_examples is not None and (
-        isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1
-    ):
-        raise ValueError(f"max_examples must be a positive integer or None; got {max_examples!r}.")
+    choice(split, "split", IMDB_SPLITS)
+    max_examples = positive_int(max_examples, "max_examples", allow_none=True)
     tfds = require_tfds("load_imdb_reviews")
     try:
         ds = tfds.load(
@@ -93,12 +90,10 @@ def encode_reviews(
     """
     if (vocab_size is None) == (vocabulary is None):
         raise ValueError("give exactly one of vocab_size (to build) or vocabulary (to reuse).")
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-        raise ValueError(f"max_len must be a positive integer; got {max_len!r}.")
+    max_len = positive_int(max_len, "max_len")
     tokens = [tokenize_words(t.replace("<br />", " ").lower())[:max_len] for t in texts]
     if vocabulary is None:
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 5:
-            raise ValueError(f"vocab_size must be an integer >= 5; got {vocab_size!r}.")
+        vocab_size = positive_int(vocab_size, "vocab_size", minimum=5)
         counts = Counter(w for seq in tokens for w in seq)
         common = sorted(counts, key=lambda w: (-counts[w], w))[: vocab_size - 4]
         vocabulary = TokenVocabulary(common or ["<none>"])

@@ -25,12 +25,12 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from course_lib._checks import choice, flag, int_in_range, positive_int
 from course_lib.data._tfds import require_tfds
-from course_lib.data.text import TokenVocabulary
+from course_lib.data.text import DIGIT_WORDS, TokenVocabulary
 
 __all__ = [
     "CANVAS",
@@ -63,7 +63,6 @@ COLOURS: dict[str, tuple[float, float, float]] = {
     "yellow": (1.0, 0.9, 0.1),
 }
 SIZES: dict[str, tuple[int, int]] = {"small": (8, 8), "large": (12, 16)}  # side range, pixels
-DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 # relation name -> its words in a caption
 RELATIONS: dict[str, tuple[str, ...]] = {
     "left of": ("left", "of"),
@@ -195,12 +194,6 @@ def _digits(split: str, size: int) -> tuple[np.ndarray, np.ndarray]:
     return images, labels
 
 
-def _int_at_least(value: Any, label: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{label} must be an integer >= {low}; got {value!r}.")
-    return int(value)
-
-
 def _distort(glyph: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A random small rotation, shear and scaling of a glyph about its centre (bilinear)."""
     from scipy.ndimage import affine_transform
@@ -268,17 +261,12 @@ def make_scenes(
     Raises:
         ValueError: for a bad ``n``, ``split``, ``seed``, ``max_objects`` or ``augment``.
     """
-    if caption_order not in CAPTION_ORDERS:
-        raise ValueError(f"caption_order must be one of {CAPTION_ORDERS}; got {caption_order!r}.")
-    if not isinstance(augment, bool):
-        raise ValueError(f"augment must be True or False; got {augment!r}.")
-    n = _int_at_least(n, "n", 1)
-    seed = _int_at_least(seed, "seed", 0)
-    max_objects = _int_at_least(max_objects, "max_objects", 1)
-    if max_objects > 4:
-        raise ValueError(f"max_objects must be 1 to 4 (the grid has 4 cells); got {max_objects}.")
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
+    choice(caption_order, "caption_order", CAPTION_ORDERS)
+    augment = flag(augment, "augment")
+    n = positive_int(n, "n")
+    seed = positive_int(seed, "seed", minimum=0)
+    max_objects = int_in_range(max_objects, "max_objects (the grid has 4 cells)", 1, 4)
+    choice(split, "split", SPLITS)
     sides = {side for low, high in SIZES.values() for side in range(low, high + 1)}
     digits = {side: _digits(split, side) for side in sorted(sides)}
     labels = digits[8][1]
@@ -310,8 +298,8 @@ def make_scenes(
         refs = describe_scene(objects)
         all_objects.append(objects)
         references.append(refs)
-        choice = refs[int(rng.integers(len(refs)))]  # drawn either way: same scenes for both
-        captions.append(choice if caption_order == "random" else reading_order_caption(objects))
+        drawn = refs[int(rng.integers(len(refs)))]  # drawn either way: same scenes for both
+        captions.append(drawn if caption_order == "random" else reading_order_caption(objects))
     return CaptionedScenes(images, all_objects, references, captions)
 
 
@@ -464,11 +452,9 @@ def load_coco_captions(
         ValueError: for a bad split, ``max_examples`` or ``image_size``.
         RuntimeError: when the data cannot be loaded (no network, no disk space).
     """
-    if split not in COCO_SPLITS:
-        raise ValueError(f"split must be one of {COCO_SPLITS}; got {split!r}.")
-    if max_examples is not None:
-        max_examples = _int_at_least(max_examples, "max_examples", 1)
-    image_size = _int_at_least(image_size, "image_size", 8)
+    choice(split, "split", COCO_SPLITS)
+    max_examples = positive_int(max_examples, "max_examples", allow_none=True)
+    image_size = positive_int(image_size, "image_size", minimum=8)
     import tensorflow as tf
 
     tfds = require_tfds("load_coco_captions")

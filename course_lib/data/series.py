@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
+from course_lib._checks import finite_float, int_in_range, positive_int
+
 
 def load_co2() -> np.ndarray:
     """Weekly atmospheric CO2 at Mauna Loa, March 1958 to December 2001, in ppm.
@@ -69,8 +71,7 @@ def split_series(series: np.ndarray, val_fraction: float = 0.15, test_fraction: 
     if series.ndim != 1:
         raise ValueError(f"series must be 1-D; got shape {series.shape}.")
     for label, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not 0.0 < frac < 0.5:
-            raise ValueError(f"{label} must be in (0, 0.5); got {frac}.")
+        finite_float(frac, label, above=0.0, below=0.5)
     n = len(series)
     val_end = int(round(n * (1.0 - test_fraction)))
     train_end = int(round(n * (1.0 - test_fraction - val_fraction)))
@@ -103,10 +104,8 @@ def make_windows(
     Raises:
         ValueError: for a bad window or horizon, or a series too short for one sample.
     """
-    if not isinstance(window, int | np.integer) or window < 1:
-        raise ValueError(f"window must be a positive integer; got {window!r}.")
-    if not isinstance(horizon, int | np.integer) or horizon < 1:
-        raise ValueError(f"horizon must be a positive integer; got {horizon!r}.")
+    window = positive_int(window, "window")
+    horizon = positive_int(horizon, "horizon")
     series = np.asarray(series, dtype=np.float32)
     if series.ndim != 1:
         raise ValueError(f"series must be 1-D; got shape {series.shape}.")
@@ -156,10 +155,8 @@ class RandomLengthWindows(keras.utils.PyDataset):
                 f"x must be (samples, window, features) with one target per sample; got x "
                 f"{x.shape} and y {y.shape}."
             )
-        if not 1 <= min_length <= x.shape[1]:
-            raise ValueError(f"min_length must be in [1, {x.shape[1]}]; got {min_length}.")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be >= 1; got {batch_size}.")
+        min_length = int_in_range(min_length, "min_length", 1, x.shape[1])
+        batch_size = positive_int(batch_size, "batch_size")
         self.x, self.y = x, y
         self.batch_size, self.min_length = batch_size, min_length
         self._rng = np.random.default_rng(seed)

@@ -8,6 +8,11 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from course_lib._checks import choice, positive_int
+
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+"""The English words for the digits 0-9 (spoken in the speech data, written in scene captions)."""
+
 
 def load_python_docs(max_chars: int | None = None) -> str:
     """The prose of Python's own documentation topics (``pydoc_data.topics``), about 465k chars.
@@ -26,8 +31,7 @@ def load_python_docs(max_chars: int | None = None) -> str:
     """
     from pydoc_data.topics import topics
 
-    if max_chars is not None and (not isinstance(max_chars, int) or max_chars < 1):
-        raise ValueError(f"max_chars must be a positive integer or None; got {max_chars!r}.")
+    max_chars = positive_int(max_chars, "max_chars", allow_none=True)
     text = "\n\n".join(topics[key].strip() for key in sorted(topics))
     return text if max_chars is None else text[:max_chars]
 
@@ -53,8 +57,7 @@ class CharVocabulary:
     @classmethod
     def from_text(cls, text: str, min_count: int = 1) -> CharVocabulary:
         """Build a vocabulary of the characters that occur at least ``min_count`` times."""
-        if min_count < 1:
-            raise ValueError(f"min_count must be >= 1; got {min_count}.")
+        min_count = positive_int(min_count, "min_count")
         values, counts = np.unique(np.array(list(text)), return_counts=True)
         return cls(str(v) for v, c in zip(values, counts, strict=True) if c >= min_count)
 
@@ -98,9 +101,8 @@ def char_sequences(
         ValueError: for bad lengths or a stream too short for one sequence.
     """
     ids = np.asarray(ids)
-    step = seq_len if step is None else step
-    if seq_len < 1 or step < 1:
-        raise ValueError(f"seq_len and step must be >= 1; got {seq_len} and {step}.")
+    seq_len = positive_int(seq_len, "seq_len")
+    step = seq_len if step is None else positive_int(step, "step")
     if ids.ndim != 1 or len(ids) < seq_len + 1:
         raise ValueError(f"ids must be 1-D with at least seq_len + 1 = {seq_len + 1} values.")
     starts = np.arange(0, len(ids) - seq_len, step)
@@ -160,8 +162,7 @@ class TokenVocabulary:
 
         A string counts as a sequence of characters; a list of words as a sequence of words.
         """
-        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-            raise ValueError(f"min_count must be a positive integer; got {min_count!r}.")
+        min_count = positive_int(min_count, "min_count")
         counts = Counter(token for seq in sequences for token in seq)
         return cls(t for t, c in counts.items() if c >= min_count)
 
@@ -204,16 +205,14 @@ class TokenVocabulary:
             ValueError: for an unknown ``padding``, no sequences, or a sequence longer than
                 ``max_len``.
         """
-        if padding not in ("post", "pre"):
-            raise ValueError(f"padding must be 'post' or 'pre'; got {padding!r}.")
+        choice(padding, "padding", ("post", "pre"))
         encoded = [self.encode(s, add_start, add_end) for s in sequences]
         if not encoded:
             raise ValueError("sequences must contain at least one sequence.")
         longest = max(len(e) for e in encoded)
         if max_len is None:
             max_len = longest
-        if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-            raise ValueError(f"max_len must be a positive integer or None; got {max_len!r}.")
+        max_len = positive_int(max_len, "max_len", allow_none=True)
         if longest > max_len:
             raise ValueError(
                 f"a sequence has {longest} ids (markers included) but max_len={max_len}; "
@@ -327,8 +326,7 @@ def context_lookup_tags(
         ValueError: for a bad ``context`` or arrays that are not 2-D / not aligned.
     """
     x_train, y_train, x = np.asarray(x_train), np.asarray(y_train), np.asarray(x)
-    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
-        raise ValueError(f"context must be a positive integer; got {context!r}.")
+    context = positive_int(context, "context")
     if x_train.ndim != 2 or x_train.shape != y_train.shape or x.ndim != 2:
         raise ValueError("x_train and y_train must be equal 2-D arrays (n, time); x must be 2-D.")
 
@@ -435,10 +433,8 @@ def tagged_windows(
         ValueError: for bad lengths, misaligned arrays, or a stream shorter than one window.
     """
     ids, tags = np.asarray(ids), np.asarray(tags)
-    step = seq_len if step is None else step
-    for value, label in ((seq_len, "seq_len"), (step, "step")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be a positive integer; got {value!r}.")
+    seq_len = positive_int(seq_len, "seq_len")
+    step = seq_len if step is None else positive_int(step, "step")
     if ids.ndim != 1 or ids.shape != tags.shape:
         raise ValueError(
             f"ids and tags must be 1-D of equal length; got {ids.shape}, {tags.shape}."

@@ -9,10 +9,9 @@ MNIST set through tensorflow-datasets for the full profile (it needs network the
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from course_lib._checks import choice, positive_int
 from course_lib.data._tfds import require_tfds
 
 __all__ = ["SPLITS", "digit_images", "bounce_step", "moving_digits", "load_moving_mnist"]
@@ -20,12 +19,6 @@ __all__ = ["SPLITS", "digit_images", "bounce_step", "moving_digits", "load_movin
 SPLITS = ("train", "test")
 _TEST_FRACTION = 0.25
 _SPLIT_SEED = 2024  # fixed: the same digits are test digits in every run and every profile
-
-
-def _positive_int(value: Any, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{label} must be a positive integer; got {value!r}.")
-    return int(value)
 
 
 def _split_indices(split: str, n_images: int = 1797) -> np.ndarray:
@@ -53,11 +46,8 @@ def digit_images(split: str = "train", digit_size: int = 8) -> tuple[np.ndarray,
     Raises:
         ValueError: for an unknown split or a digit size below 8.
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}; got {split!r}.")
-    digit_size = _positive_int(digit_size, "digit_size")
-    if digit_size < 8:
-        raise ValueError(f"digit_size must be at least 8 (the images are 8x8); got {digit_size}.")
+    choice(split, "split", SPLITS)
+    digit_size = positive_int(digit_size, "digit_size (the images are 8x8)", minimum=8)
     from sklearn.datasets import load_digits
 
     bunch = load_digits()
@@ -136,13 +126,12 @@ def moving_digits(
         ValueError: for non-positive sizes, a canvas not larger than the digits, a speed that
             could jump over the free space, or an unknown split.
     """
-    n_clips = _positive_int(n_clips, "n_clips")
-    frames = _positive_int(frames, "frames")
-    canvas = _positive_int(canvas, "canvas")
-    n_digits = _positive_int(n_digits, "n_digits")
-    max_speed = _positive_int(max_speed, "max_speed")
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer; got {seed!r}.")
+    n_clips = positive_int(n_clips, "n_clips")
+    frames = positive_int(frames, "frames")
+    canvas = positive_int(canvas, "canvas")
+    n_digits = positive_int(n_digits, "n_digits")
+    max_speed = positive_int(max_speed, "max_speed")
+    seed = positive_int(seed, "seed", minimum=0)
     images, _ = digit_images(split, digit_size)
     high = canvas - digit_size
     if high < 1:
@@ -196,8 +185,8 @@ def load_moving_mnist(
             saying how to get it.
     """
     if n_clips is not None:
-        n_clips = _positive_int(n_clips, "n_clips")
-    frame_size = _positive_int(frame_size, "frame_size")
+        n_clips = positive_int(n_clips, "n_clips")
+    frame_size = positive_int(frame_size, "frame_size")
     if 64 % frame_size:
         raise ValueError(f"frame_size must divide 64 (64, 32, 16, ...); got {frame_size}.")
     tfds = require_tfds("load_moving_mnist")

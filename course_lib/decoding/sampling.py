@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib._checks import finite_float, positive_int
+
 __all__ = [
     "sample_from_logits",
     "generate_text",
@@ -33,8 +35,7 @@ def sample_from_logits(
     logits = np.asarray(logits, dtype=np.float64)
     if logits.ndim != 2:
         raise ValueError(f"logits must have shape (batch, vocab); got {logits.shape}.")
-    if not temperature >= 0:
-        raise ValueError(f"temperature must be >= 0; got {temperature!r}.")
+    temperature = finite_float(temperature, "temperature", at_least=0.0)
     if temperature == 0:
         return logits.argmax(axis=-1)
     z = logits / temperature
@@ -78,8 +79,7 @@ def generate_text(
     """
     if not prompt:
         raise ValueError("prompt must contain at least one character.")
-    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
-        raise ValueError(f"length must be a non-negative integer; got {length!r}.")
+    length = positive_int(length, "length", minimum=0)
     try:
         embedding = model.get_layer("embedding")
         cell = model.get_layer("rnn").cell
@@ -136,10 +136,8 @@ def generate_tokens(
     Raises:
         ValueError: for a bad ``max_len`` or a negative temperature.
     """
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 1:
-        raise ValueError(f"max_len must be a positive integer; got {max_len!r}.")
-    if not temperature >= 0:
-        raise ValueError(f"temperature must be >= 0; got {temperature!r}.")
+    max_len = positive_int(max_len, "max_len")
+    temperature = finite_float(temperature, "temperature", at_least=0.0)
     context = np.asarray(context)
     rng = np.random.default_rng(seed)
     batch = len(context)

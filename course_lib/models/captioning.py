@@ -27,8 +27,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from course_lib._checks import flag, positive_int, probability
 from course_lib.layers import BahdanauAttention
-from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "RegionCoordinates",
@@ -92,12 +93,12 @@ def build_image_encoder_model(
     """
     if len(image_shape) != 3:
         raise ValueError(f"image_shape must be (height, width, channels); got {image_shape!r}.")
-    for value in image_shape:
-        _positive_int(value, "each entry of image_shape")
+    for i, value in enumerate(image_shape):
+        positive_int(value, f"image_shape[{i}]")
     if not filters:
         raise ValueError("filters must name at least one convolution block.")
-    for value in filters:
-        _positive_int(value, "each entry of filters")
+    for i, value in enumerate(filters):
+        positive_int(value, f"filters[{i}]")
     if min(image_shape[:2]) < 2 ** len(filters):
         raise ValueError(
             f"image_shape {image_shape} is too small for {len(filters)} pooling blocks."
@@ -222,19 +223,16 @@ def build_caption_model(
         (embed_dim, "embed_dim"),
         (attention_units, "attention_units"),
     ]:
-        _positive_int(value, label)
-    if not isinstance(attention, bool):
-        raise ValueError(f"attention must be True or False; got {attention!r}.")
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}.")
+        positive_int(value, label)
+    attention = flag(attention, "attention")
+    dropout = probability(dropout, "dropout", allow_one=False)
     encoder = build_image_encoder_model(image_shape, filters)
     image = keras.Input(image_shape, name="image")
     tokens = keras.Input((max_len,), dtype="int32", name="tokens")
     regions, pooled = encoder(image)
     regions = keras.layers.Dropout(dropout, name="region_dropout")(regions)
     pooled = keras.layers.Dropout(dropout, name="pooled_dropout")(pooled)
-    if not isinstance(cell_head, bool):
-        raise ValueError(f"cell_head must be True or False; got {cell_head!r}.")
+    cell_head = flag(cell_head, "cell_head")
     if cell_head:
         side = int(round(regions.shape[1] ** 0.5))
         if side * side != regions.shape[1] or side % 2:
@@ -402,8 +400,8 @@ def caption_images(
     """
     from course_lib.decoding import beam_search, greedy_search
 
-    _positive_int(beam_width, "beam_width")
-    _positive_int(batch_size, "batch_size")
+    positive_int(beam_width, "beam_width")
+    positive_int(batch_size, "batch_size")
     captions = []
     for start in range(0, len(images), batch_size):
         state = inference.initial_state(images[start : start + batch_size])
@@ -480,7 +478,7 @@ def continue_captions(
     """
     if len(prefixes) != len(images) or len({len(p) for p in prefixes}) != 1:
         raise ValueError("prefixes must hold one word list per image, all of the same length.")
-    _positive_int(max_length, "max_length")
+    positive_int(max_length, "max_length")
     forced = np.stack([vocab.encode(p, add_start=True) for p in prefixes])
     state = inference.initial_state(images)
     for t in range(forced.shape[1]):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import keras
 
+from course_lib._checks import choice, finite_float, flag, positive_int
+
 __all__ = [
     "CELL_TYPES",
     "OUTPUT_DTYPE",
@@ -37,20 +39,8 @@ OUTPUT_DTYPE = "float32"
 MERGE_MODES = ("concat", "sum", "ave", "mul")
 
 
-def _positive_int(value: object, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{label} must be a positive integer; got {value!r}.")
-    return value
-
-
-def _positive_float(value: object, label: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{label} must be a positive number; got {value!r}.") from None
-    if not value > 0:
-        raise ValueError(f"{label} must be a positive number; got {value!r}.")
-    return value
+# models.seq2seq imports this name; new code calls course_lib._checks directly
+_positive_int = positive_int
 
 
 def recurrent_layer(cell: str, units: int, name: str, **kwargs: object) -> keras.layers.Layer:
@@ -68,15 +58,13 @@ def recurrent_layer(cell: str, units: int, name: str, **kwargs: object) -> keras
     Raises:
         ValueError: for an unknown cell type or a bad unit count.
     """
-    _positive_int(units, "units")
+    units = positive_int(units, "units")
     layers = {
         "simple_rnn": keras.layers.SimpleRNN,
         "lstm": keras.layers.LSTM,
         "gru": keras.layers.GRU,
     }
-    if cell not in layers:
-        raise ValueError(f"cell={cell!r} is not supported; use one of {CELL_TYPES}.")
-    return layers[cell](units, name=name, **kwargs)
+    return layers[choice(cell, "cell", CELL_TYPES)](units, name=name, **kwargs)
 
 
 def sequence_layer(
@@ -109,10 +97,8 @@ def sequence_layer(
     Raises:
         ValueError: for a bad cell, unit count, ``bidirectional`` or ``merge_mode``.
     """
-    if not isinstance(bidirectional, bool):
-        raise ValueError(f"bidirectional must be True or False; got {bidirectional!r}.")
-    if merge_mode not in MERGE_MODES:
-        raise ValueError(f"merge_mode must be one of {MERGE_MODES}; got {merge_mode!r}.")
+    bidirectional = flag(bidirectional, "bidirectional")
+    merge_mode = choice(merge_mode, "merge_mode", MERGE_MODES)
     layer = recurrent_layer(cell, units, name=name, **kwargs)
     if not bidirectional:
         return layer
@@ -137,7 +123,7 @@ def build_rnn_forecaster_model(
     Returns:
         A model mapping ``(batch, time, 1)`` (any ``time``) to ``(batch, 1)``.
     """
-    scale = _positive_float(scale, "scale")
+    scale = finite_float(scale, "scale", above=0.0)
     inputs = keras.Input(shape=(None, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = recurrent_layer(cell, units, name="rnn")(z)
@@ -157,12 +143,12 @@ def build_dense_forecaster_model(window: int, units: int = 32, scale: float = 1.
     Returns:
         A model mapping ``(batch, window, 1)`` to ``(batch, 1)``.
     """
-    window = _positive_int(window, "window")
-    scale = _positive_float(scale, "scale")
+    window = positive_int(window, "window")
+    scale = finite_float(scale, "scale", above=0.0)
     inputs = keras.Input(shape=(window, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = keras.layers.Flatten(name="flatten")(z)
-    z = keras.layers.Dense(_positive_int(units, "units"), activation="relu", name="hidden")(z)
+    z = keras.layers.Dense(positive_int(units, "units"), activation="relu", name="hidden")(z)
     z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
     outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
     return keras.Model(inputs, outputs, name="dense_forecaster")
@@ -180,8 +166,8 @@ def build_conv_forecaster_model(filters: int = 32, scale: float = 1.0) -> keras.
     Returns:
         A model mapping ``(batch, time, 1)`` (``time`` >= 1) to ``(batch, 1)``.
     """
-    filters = _positive_int(filters, "filters")
-    scale = _positive_float(scale, "scale")
+    filters = positive_int(filters, "filters")
+    scale = finite_float(scale, "scale", above=0.0)
     inputs = keras.Input(shape=(None, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = keras.layers.Conv1D(filters, 5, padding="causal", activation="relu", name="conv1")(z)
@@ -218,10 +204,10 @@ def build_char_language_model(
         A model mapping int ids ``(batch, time)`` to logits ``(batch, time, vocab_size)``: at
         every step, scores for the next character (many-to-many).
     """
-    vocab_size = _positive_int(vocab_size, "vocab_size")
+    vocab_size = positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="chars")
     z = keras.layers.Embedding(
-        vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
     logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(z)
@@ -254,8 +240,8 @@ def build_sequence_classifier_model(
         A model mapping ``(batch, time, features)`` (any ``time``) to logits ``(batch, n_classes)``;
         the recurrent layer (or its ``Bidirectional`` wrapper) is named ``"rnn"``.
     """
-    features = _positive_int(features, "features")
-    n_classes = _positive_int(n_classes, "n_classes")
+    features = positive_int(features, "features")
+    n_classes = positive_int(n_classes, "n_classes")
     inputs = keras.Input(shape=(None, features), name="sequence")
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, **rnn_kwargs)(inputs)
     logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(z)
@@ -288,11 +274,11 @@ def build_bag_of_tokens_classifier_model(
     Returns:
         A model mapping int ids ``(batch, time)`` to logits ``(batch, n_classes)``.
     """
-    vocab_size = _positive_int(vocab_size, "vocab_size")
+    vocab_size = positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.CategoryEncoding(vocab_size, output_mode="count", name="counts")(inputs)
-    z = keras.layers.Dense(_positive_int(units, "units"), activation="relu", name="hidden")(z)
-    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), "bag_of_tokens")
+    z = keras.layers.Dense(positive_int(units, "units"), activation="relu", name="hidden")(z)
+    return _logits_model(inputs, z, positive_int(n_classes, "n_classes"), "bag_of_tokens")
 
 
 def build_token_classifier_model(
@@ -324,16 +310,15 @@ def build_token_classifier_model(
     Returns:
         A model mapping int ids ``(batch, time)`` to logits ``(batch, n_classes)``.
     """
-    vocab_size = _positive_int(vocab_size, "vocab_size")
-    if not isinstance(mask, bool):
-        raise ValueError(f"mask must be True or False; got {mask!r}.")
+    vocab_size = positive_int(vocab_size, "vocab_size")
+    mask = flag(mask, "mask")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.Embedding(
-        vocab_size, _positive_int(embedding_dim, "embedding_dim"), mask_zero=mask, name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), mask_zero=mask, name="embedding"
     )(inputs)
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode)(z)
     name = _model_name(cell, bidirectional, "classifier") + ("" if mask else "_unmasked")
-    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
+    return _logits_model(inputs, z, positive_int(n_classes, "n_classes"), name)
 
 
 def build_conditional_generator_model(
@@ -361,9 +346,9 @@ def build_conditional_generator_model(
         A model with inputs ``[condition (batch,) int, previous (batch, time) int]`` and
         logits ``(batch, time, vocab_size)``.
     """
-    n_conditions = _positive_int(n_conditions, "n_conditions")
-    vocab_size = _positive_int(vocab_size, "vocab_size")
-    units = _positive_int(units, "units")
+    n_conditions = positive_int(n_conditions, "n_conditions")
+    vocab_size = positive_int(vocab_size, "vocab_size")
+    units = positive_int(units, "units")
     rnn = recurrent_layer(cell, units, name="rnn", return_sequences=True)
     condition = keras.Input(shape=(), dtype="int32", name="condition")
     previous = keras.Input(shape=(None,), dtype="int32", name="previous")
@@ -373,7 +358,7 @@ def build_conditional_generator_model(
         for i in range(n_states)
     ]
     z = keras.layers.Embedding(
-        vocab_size, _positive_int(embedding_dim, "embedding_dim"), mask_zero=True, name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), mask_zero=True, name="embedding"
     )(previous)
     z = rnn(z, initial_state=states)
     return _logits_model([condition, previous], z, vocab_size, f"{cell}_conditional_generator")
@@ -405,14 +390,14 @@ def build_sequence_tagger_model(
         RNN reads left to right, so the tag at step ``t`` can use steps ``0..t`` only; a
         bidirectional one uses the whole sequence.
     """
-    vocab_size = _positive_int(vocab_size, "vocab_size")
+    vocab_size = positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.Embedding(
-        vocab_size, _positive_int(embedding_dim, "embedding_dim"), name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
     name = _model_name(cell, bidirectional, "tagger")
-    return _logits_model(inputs, z, _positive_int(n_tags, "n_tags"), name)
+    return _logits_model(inputs, z, positive_int(n_tags, "n_tags"), name)
 
 
 def build_encoder_decoder_model(
@@ -438,9 +423,9 @@ def build_encoder_decoder_model(
         A model with inputs ``[source (batch, source_time) int, previous (batch, target_time)
         int]`` and logits ``(batch, target_time, target_vocab_size)``.
     """
-    source_vocab_size = _positive_int(source_vocab_size, "source_vocab_size")
-    target_vocab_size = _positive_int(target_vocab_size, "target_vocab_size")
-    embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+    source_vocab_size = positive_int(source_vocab_size, "source_vocab_size")
+    target_vocab_size = positive_int(target_vocab_size, "target_vocab_size")
+    embedding_dim = positive_int(embedding_dim, "embedding_dim")
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     previous = keras.Input(shape=(None,), dtype="int32", name="previous")
     z = keras.layers.Embedding(
@@ -481,11 +466,9 @@ def build_conv_rnn_classifier_model(
         A model mapping ``(batch, time, features)`` to logits ``(batch, n_classes)``; its
         convolutions are named ``conv1``, ``conv2``, ... and its RNN ``rnn``.
     """
-    features = _positive_int(features, "features")
-    filters = _positive_int(filters, "filters")
-    strides = tuple(strides)
-    if any(isinstance(s, bool) or not isinstance(s, int) or s < 2 for s in strides):
-        raise ValueError(f"strides must be integers >= 2 (or empty); got {strides!r}.")
+    features = positive_int(features, "features")
+    filters = positive_int(filters, "filters")
+    strides = tuple(positive_int(s, f"strides[{i}]", 2) for i, s in enumerate(strides))
     inputs = keras.Input(shape=(None, features), name="sequence")
     z = inputs
     for i, stride in enumerate(strides, start=1):
@@ -494,4 +477,4 @@ def build_conv_rnn_classifier_model(
         )(z)
     z = recurrent_layer(cell, units, name="rnn")(z)
     name = f"conv{len(strides)}_{cell}_classifier" if strides else f"{cell}_classifier"
-    return _logits_model(inputs, z, _positive_int(n_classes, "n_classes"), name)
+    return _logits_model(inputs, z, positive_int(n_classes, "n_classes"), name)

@@ -18,7 +18,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib.models.core import CELL_TYPES, OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib._checks import choice, flag, positive_int, probability
+from course_lib.models.core import CELL_TYPES, OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "stacked_recurrent_layers",
@@ -38,26 +39,18 @@ def _layer_units(units: int | Sequence[int], depth: int) -> list[int]:
             raise ValueError(
                 f"units must be one int or one int per layer ({depth} values); got {units!r}."
             )
-        return [_positive_int(u, "units") for u in units]
-    return [_positive_int(units, "units")] * depth
+        return [positive_int(u, "units") for u in units]
+    return [positive_int(units, "units")] * depth
 
 
 def _check_options(
     depth: object, cell: object, bidirectional: object, residual: object, dropout: object
 ) -> float:
-    _positive_int(depth, "depth")
-    if cell not in CELL_TYPES:
-        raise ValueError(f"cell={cell!r} is not supported; use one of {CELL_TYPES}.")
-    for label, flag in (("bidirectional", bidirectional), ("residual", residual)):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{label} must be True or False; got {flag!r}.")
-    try:
-        rate = float(dropout)
-    except (TypeError, ValueError):
-        raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}.") from None
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"dropout must be a number in [0, 1); got {dropout!r}.")
-    return rate
+    positive_int(depth, "depth")
+    choice(cell, "cell", CELL_TYPES)
+    flag(bidirectional, "bidirectional")
+    flag(residual, "residual")
+    return probability(dropout, "dropout", allow_one=False)
 
 
 def stacked_recurrent_layers(
@@ -102,8 +95,7 @@ def stacked_recurrent_layers(
             ``[0, 1)``, non-boolean flags, or ``residual`` with widths that do not match.
     """
     rate = _check_options(depth, cell, bidirectional, residual, dropout)
-    if not isinstance(return_sequences, bool):
-        raise ValueError(f"return_sequences must be True or False; got {return_sequences!r}.")
+    flag(return_sequences, "return_sequences")
     widths = _layer_units(units, depth)
     if residual:
         for layer in range(1, depth):
@@ -167,8 +159,8 @@ def build_stacked_rnn_model(
     Raises:
         ValueError: as ``stacked_recurrent_layers``, or for bad ``features`` / ``n_outputs``.
     """
-    features = _positive_int(features, "features")
-    n_outputs = _positive_int(n_outputs, "n_outputs")
+    features = positive_int(features, "features")
+    n_outputs = positive_int(n_outputs, "n_outputs")
     inputs = keras.Input(shape=(None, features), name="sequence")
     z = stacked_recurrent_layers(
         inputs, depth, units, cell, bidirectional, residual, dropout, return_sequences
@@ -206,8 +198,8 @@ def build_stacked_char_language_model(
         ValueError: as ``stacked_recurrent_layers``, or for bad ``vocab_size`` /
             ``embedding_dim``.
     """
-    vocab_size = _positive_int(vocab_size, "vocab_size")
-    embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+    vocab_size = positive_int(vocab_size, "vocab_size")
+    embedding_dim = positive_int(embedding_dim, "embedding_dim")
     inputs = keras.Input(shape=(None,), dtype="int32", name="chars")
     z = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
     z = stacked_recurrent_layers(z, depth, units, cell, False, residual, dropout, True)

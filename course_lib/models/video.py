@@ -15,7 +15,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib._checks import positive_int
+from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "build_convlstm_model",
@@ -32,22 +33,21 @@ def _frame_shape(frame_shape: Sequence[int]) -> tuple[int, int, int]:
     shape = tuple(frame_shape)
     if len(shape) != 3:
         raise ValueError(f"frame_shape must be (height, width, channels); got {frame_shape!r}.")
-    for size, label in zip(shape, ("height", "width", "channels")):
-        _positive_int(size, f"frame_shape's {label}")
-    return shape
+    return tuple(
+        positive_int(size, f"frame_shape's {label}")
+        for size, label in zip(shape, ("height", "width", "channels"))
+    )
 
 
 def _filters(filters: int | Sequence[int], label: str) -> tuple[int, ...]:
     filters = (filters,) if isinstance(filters, int) else tuple(filters)
     if not filters:
         raise ValueError(f"{label} must name at least one layer width; got {filters!r}.")
-    for f in filters:
-        _positive_int(f, f"each entry of {label}")
-    return filters
+    return tuple(positive_int(f, f"{label}[{i}]") for i, f in enumerate(filters))
 
 
 def _odd_kernel(kernel_size: int, label: str) -> int:
-    _positive_int(kernel_size, label)
+    kernel_size = positive_int(kernel_size, label)
     if kernel_size % 2 == 0:
         raise ValueError(f"{label} must be odd (so 'same' padding is centred); got {kernel_size}.")
     return kernel_size
@@ -182,7 +182,7 @@ def build_cnn_rnn_model(
     """
     height, width, channels = _frame_shape(frame_shape)
     conv_filters = _filters(conv_filters, "conv_filters")
-    units = _positive_int(units, "units")
+    units = positive_int(units, "units")
     scale = 2 ** len(conv_filters)
     if height % scale or width % scale:
         raise ValueError(
@@ -282,7 +282,7 @@ def rollout(
     Raises:
         ValueError: for a bad ``n_future`` or a context with no frame.
     """
-    n_future = _positive_int(n_future, "n_future")
+    n_future = positive_int(n_future, "n_future")
     frames = np.asarray(context, dtype=np.float32)
     if frames.ndim != 5 or frames.shape[1] < 1:
         raise ValueError(f"context must be (batch, time >= 1, h, w, c); got {frames.shape}.")
@@ -304,7 +304,7 @@ def copy_last_frame(context: np.ndarray, n_future: int) -> np.ndarray:
     Returns:
         ``(batch, n_future, h, w, c)``, each frame a copy of ``context[:, -1]``.
     """
-    n_future = _positive_int(n_future, "n_future")
+    n_future = positive_int(n_future, "n_future")
     context = np.asarray(context)
     if context.ndim != 5 or context.shape[1] < 1:
         raise ValueError(f"context must be (batch, time >= 1, h, w, c); got {context.shape}.")

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_lib._checks import positive_int
 from course_lib.plots.core import SHAPE_COLOURS, _axes, _box, _link
 
 __all__ = ["plot_captioned_scenes", "plot_captioner", "plot_caption_attention"]
@@ -37,8 +38,7 @@ def plot_captioned_scenes(
     n = len(images)
     if n == 0 or len(captions) != n or (second is not None and len(second) != n):
         raise ValueError("images, captions (and second) must be non-empty and of equal length.")
-    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
-        raise ValueError(f"columns must be a positive integer; got {columns!r}.")
+    columns = positive_int(columns, "columns")
     rows = -(-n // columns)
     lines = 4 if second is None else 8
     fig, axes = plt.subplots(

@@ -10,6 +10,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from course_lib._checks import int_in_range, positive_int
+
 __all__ = [
     "STYLE",
     "WEIGHT_COLOURS",
@@ -153,8 +155,7 @@ def plot_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     Raises:
         ValueError: for ``steps`` outside 1..8.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= 8:
-        raise ValueError(f"steps must be an integer from 1 to 8; got {steps!r}.")
+    steps = int_in_range(steps, "steps", 1, 8)
     ax = _axes(ax, figsize=(2.0 + 1.5 * steps, 3.4))
     cx, cy, cz = WEIGHT_COLOURS["W_x"], WEIGHT_COLOURS["W_h"], WEIGHT_COLOURS["W_y"]
     # folded form
@@ -313,8 +314,7 @@ def plot_lstm_gates(
         ValueError: for an example index outside the batch, or ``axes`` that are not four.
     """
     batch = trace.c.shape[0]
-    if not 0 <= example < batch:
-        raise ValueError(f"example must be in [0, {batch}); got {example}.")
+    example = int_in_range(example, "example", 0, batch - 1)
     c = trace.c[example].T
     limit = float(np.abs(c).max()) or 1.0
     panels = [
@@ -494,8 +494,7 @@ def plot_char_tags(
             raise ValueError(f"{label!r} has {len(tags)} tags for {len(text)} characters.")
     if width is None:
         width = max(len(text), 1)
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ValueError(f"width must be a positive integer or None; got {width!r}.")
+    width = positive_int(width, "width", allow_none=True)
     n_rows, n_blocks = len(rows), max(1, -(-len(text) // width))
     height = n_blocks * (n_rows + 1) - 1  # a blank row between blocks
     grid = np.full((height, width), np.nan)

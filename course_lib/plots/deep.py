@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib._checks import int_in_range
 from course_lib.plots.core import _arrow, _axes, _box
 
 __all__ = ["BIDIRECTIONAL_COLOURS", "plot_bidirectional_rnn", "plot_accuracy_by_position"]
@@ -31,8 +32,7 @@ def plot_bidirectional_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     Raises:
         ValueError: for ``steps`` outside 2..8.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 8:
-        raise ValueError(f"steps must be an integer from 2 to 8; got {steps!r}.")
+    steps = int_in_range(steps, "steps", 2, 8)
     ax = _axes(ax, figsize=(1.0 + 1.8 * steps, 4.4))
     cf, cb, co = (BIDIRECTIONAL_COLOURS[k] for k in ("forward", "backward", "output"))
     dx, shift = 1.8, 0.3

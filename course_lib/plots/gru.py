@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib._checks import int_in_range
 from course_lib.plots.core import _axes, _unit_heatmaps
 
 __all__: list[str] = ["plot_gru_gates", "plot_gate_timecourse"]
@@ -21,8 +22,8 @@ def _check_trace(trace, example: int | None = None) -> None:
                 f"its {name!r} is {None if values is None else np.shape(values)}."
             )
     batch = trace.h.shape[0]
-    if example is not None and not 0 <= example < batch:
-        raise ValueError(f"example must be in [0, {batch}); got {example}.")
+    if example is not None:
+        int_in_range(example, "example", 0, batch - 1)
 
 
 def plot_gru_gates(
