@@ -20,7 +20,30 @@ def min_frames(text):
     return len(text) + sum(a == b for a, b in zip(text, text[1:]))
 
 
-def greedy_decode(probs, alphabet):
-    """Exercise 3: best class per frame, collapse, map to characters."""
-    best = np.asarray(probs).argmax(axis=-1)
-    return "".join(alphabet[i - 1] for i in collapse(list(best)))
+def prefix_beam_step(beams, frame_log_probs):
+    """Exercise 3: every prefix stays (blank, or its last label again) or grows by one label."""
+    new = {}
+
+    def add(prefix, part, value):
+        b, nb = new.get(prefix, (-np.inf, -np.inf))
+        new[prefix] = (np.logaddexp(b, value), nb) if part == 0 else (b, np.logaddexp(nb, value))
+
+    for prefix, (p_b, p_nb) in beams.items():
+        total = np.logaddexp(p_b, p_nb)
+        add(prefix, 0, total + frame_log_probs[0])  # a blank
+        if prefix:
+            add(prefix, 1, p_nb + frame_log_probs[prefix[-1]])  # the last label again: merged
+        for k in range(1, len(frame_log_probs)):
+            before = p_b if prefix and k == prefix[-1] else total  # "aa" needs a blank between
+            add(prefix + (k,), 1, before + frame_log_probs[k])
+    return new
+
+
+def rescore(hypotheses, lm, alpha, beta):
+    """Exercise 4: the CTC score plus the weighted LM score plus a bonus per label."""
+
+    def score(labels, log_prob):
+        lm_log_prob = sum(lm(tuple(labels[:i]), k) for i, k in enumerate(labels))
+        return log_prob + alpha * lm_log_prob + beta * len(labels)
+
+    return max(hypotheses, key=lambda h: score(*h))[0]

@@ -9,7 +9,8 @@ from solutions import nb10 as sol
 def test_solutions_pass():
     assert nb10.check_collapse(sol.collapse)
     assert nb10.check_min_frames(sol.min_frames)
-    assert nb10.check_greedy_decode(sol.greedy_decode)
+    assert nb10.check_prefix_beam_step(sol.prefix_beam_step)
+    assert nb10.check_rescore(sol.rescore)
 
 
 def test_wrong_answers_fail():
@@ -20,14 +21,55 @@ def test_wrong_answers_fail():
     assert not nb10.check_collapse(lambda frames: [f for f in frames if f != 0])
     assert not nb10.check_min_frames(len)
     assert not nb10.check_min_frames(lambda text: 2 * len(text) + 1)
+    assert not nb10.check_collapse(lambda f: (_ for _ in ()).throw(NotImplementedError))
 
-    def no_collapse(probs, alphabet):
-        return "".join(alphabet[i - 1] for i in np.asarray(probs).argmax(-1) if i > 0)
 
-    assert not nb10.check_greedy_decode(no_collapse)
+def _step(beams, lp, *, merge=True, blank_rule=True):
+    """The solution's step with one of its rules switched off."""
+    new = {}
 
-    def off_by_one(probs, alphabet):
-        return "".join(alphabet[i] for i in sol.collapse(list(np.asarray(probs).argmax(-1))))
+    def add(prefix, part, value):
+        b, nb = new.get(prefix, (-np.inf, -np.inf))
+        new[prefix] = (np.logaddexp(b, value), nb) if part == 0 else (b, np.logaddexp(nb, value))
 
-    assert not nb10.check_greedy_decode(off_by_one)
-    assert not nb10.check_greedy_decode(lambda p, a: (_ for _ in ()).throw(NotImplementedError))
+    for prefix, (p_b, p_nb) in beams.items():
+        total = np.logaddexp(p_b, p_nb)
+        add(prefix, 0, total + lp[0])
+        if prefix and merge:
+            add(prefix, 1, p_nb + lp[prefix[-1]])
+        for k in range(1, len(lp)):
+            repeat = blank_rule and prefix and k == prefix[-1]
+            add(prefix + (k,), 1, (p_b if repeat else total) + lp[k])
+    return new
+
+
+def test_beam_step_checks_catch_the_classic_mistakes():
+    assert nb10.check_prefix_beam_step(_step)
+    assert not nb10.check_prefix_beam_step(lambda b, lp: _step(b, lp, merge=False))
+    assert not nb10.check_prefix_beam_step(lambda b, lp: _step(b, lp, blank_rule=False))
+
+    def adds_logs(beams, lp):  # the blank term adds log p_b + log p_nb instead of logaddexp
+        new = _step(beams, lp)
+        for prefix, (p_b, p_nb) in beams.items():
+            new[prefix] = (p_b + p_nb + lp[0], new[prefix][1])
+        return new
+
+    assert not nb10.check_prefix_beam_step(adds_logs)
+    assert not nb10.check_prefix_beam_step(lambda b, lp: (_ for _ in ()).throw(NotImplementedError))
+
+
+def test_rescore_checks_catch_wrong_scores():
+    def no_bonus(hyps, lm, alpha, beta):
+        return sol.rescore(hyps, lm, alpha, 0.0)
+
+    def unweighted(hyps, lm, alpha, beta):
+        return sol.rescore(hyps, lm, 1.0, beta)
+
+    def whole_prefix(hyps, lm, alpha, beta):  # conditions every label on the whole transcript
+        def score(labels, log_prob):
+            return log_prob + alpha * sum(lm(tuple(labels), k) for k in labels) + beta * len(labels)
+
+        return max(hyps, key=lambda h: score(*h))[0]
+
+    for wrong in (no_bonus, unweighted, whole_prefix, lambda h, lm, a, b: h[0][0]):
+        assert not nb10.check_rescore(wrong)

@@ -21,6 +21,38 @@ def test_waveform_and_spectrogram():
     plt.close("all")
 
 
+def test_ctc_trellis_draws_allowed_moves_and_reachable_states():
+    from course_lib.decoding import ctc
+
+    # "ll": states _ l _ l _ ; no skip between the two l's
+    ax = plots.plot_ctc_trellis([1, 1], 4, "l", title="ll")
+    assert isinstance(ax, Axes) and ax.get_title() == "ll"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["∅", "l", "∅", "l", "∅"]
+    moves, reachable, unreachable = ax.collections[:3]
+    # 4 frames, "ll" needs 3; the complete alignments (states 0..4) are 0123, 1123, 1223, 1233
+    # and 1234, which visit two states per frame: 8 reachable nodes of 20
+    assert len(reachable.get_offsets()) == 8 and len(unreachable.get_offsets()) == 12
+    segments = moves.get_segments()
+    assert not any(a[1] == 1 and b[1] == 3 for a, b in segments)  # no skip between equal labels
+    assert all(b[0] == a[0] + 1 and 0 <= b[1] - a[1] <= 2 for a, b in segments)
+    # "ab" allows the skip over the blank between different labels
+    ax2 = plots.plot_ctc_trellis([1, 2], 3, "ab")
+    assert any(a[1] == 1 and b[1] == 3 for a, b in ax2.collections[0].get_segments())
+    # posteriors shade the nodes and add a colour bar
+    log_probs = np.log(np.full((4, 3), 1 / 3))
+    gamma = ctc.ctc_state_posteriors(log_probs, [1, 2])
+    ax3 = plots.plot_ctc_trellis([1, 2], 4, "ab", posteriors=gamma)
+    assert len(ax3.figure.axes) == 2
+    np.testing.assert_allclose(np.sort(ax3.collections[1].get_array()), np.sort(gamma[gamma > 0]))
+    with pytest.raises(ValueError, match="frames"):
+        plots.plot_ctc_trellis([1, 1], 2, "l")
+    with pytest.raises(ValueError, match="labels"):
+        plots.plot_ctc_trellis([0, 1], 4, "l")
+    with pytest.raises(ValueError, match="posteriors"):
+        plots.plot_ctc_trellis([1], 3, "a", posteriors=np.ones((3, 2)))
+    plt.close("all")
+
+
 def test_ctc_alignment_marks_blanks_and_symbols():
     ax = plots.plot_ctc_alignment(
         np.zeros((20, 8)), [0, 2, 0, 1, 3], "abc", frame_probs=np.full(5, 0.9), title="t"

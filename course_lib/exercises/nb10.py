@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
-from course_lib.decoding.ctc import ctc_collapse, ctc_min_frames
+from course_lib.decoding.ctc import (
+    bigram_lm,
+    ctc_collapse,
+    ctc_min_frames,
+    ctc_prefix_beam_step,
+)
 from course_lib.exercises import run_check
 
 
 def check_collapse(fn: Callable) -> bool:
-    """Exercise 1: ``fn(frame_labels)`` applies the CTC collapsing rule (blank = 0) to a list of
-    per-frame labels and returns the label list.
+    """Exercise 1: ``fn(frame_labels)`` applies the CTC collapsing rule (blank = 0).
+
+    Args:
+        fn: takes a list of per-frame labels and returns the collapsed label list.
+
+    Returns:
+        True when the check passed.
     """
 
     def check(fn: Callable) -> None:
@@ -53,27 +64,111 @@ def check_min_frames(fn: Callable) -> bool:
     return run_check("Exercise 2 (how many frames a transcript needs)", fn, check)
 
 
-def check_greedy_decode(fn: Callable) -> bool:
-    """Exercise 3: ``fn(probs, alphabet)`` decodes per-frame probabilities ``(frames, classes)``
-    (blank at 0, class ``i`` is ``alphabet[i - 1]``) greedily into a string.
+def _possible(beams: dict) -> dict:
+    """The prefixes with a non-zero probability, as plain floats."""
+    return {
+        tuple(int(v) for v in prefix): (float(b), float(nb))
+        for prefix, (b, nb) in beams.items()
+        if max(b, nb) > -math.inf
+    }
+
+
+def check_prefix_beam_step(fn: Callable) -> bool:
+    """Exercise 3: ``fn(beams, frame_log_probs)`` is one step of prefix beam search.
+
+    Args:
+        fn: extends every prefix of ``beams`` (prefix -> ``(log p_blank, log p_label)``) by one
+            frame of log-probabilities ``(classes,)`` (blank 0), with no pruning, and returns
+            the new dictionary.
+
+    Returns:
+        True when the check passed.
     """
 
     def check(fn: Callable) -> None:
-        alphabet = " abcdefghijklmnopqrstuvwxyz"
-        rng = np.random.default_rng(11)
+        rng = np.random.default_rng(12)
+        # the worked case first: two frames of "a" (0.8) or blank (0.2)
+        lp = np.log(np.array([0.2, 0.8]))
+        beams: dict[tuple[int, ...], tuple[float, float]] = {(): (0.0, -math.inf)}
+        for _ in range(2):
+            want = _possible(ctc_prefix_beam_step(beams, lp))
+            got = _possible(fn(dict(beams), lp.copy()))
+            _compare(got, want, beams, lp)
+            beams = want
         for _ in range(10):
-            frames = rng.integers(0, len(alphabet) + 1, size=rng.integers(3, 15))
-            frames[rng.random(frames.size) < 0.4] = 0
-            frames = np.repeat(frames, rng.integers(1, 3, size=frames.size))
-            probs = rng.random((frames.size, len(alphabet) + 1)) * 0.5
-            probs[np.arange(frames.size), frames] = 1.0
-            probs /= probs.sum(-1, keepdims=True)
-            want = "".join(alphabet[i - 1] for i in ctc_collapse(frames))
-            got = fn(probs, alphabet)
-            assert isinstance(got, str), f"return a string, not {type(got).__name__}."
+            classes = int(rng.integers(2, 5))
+            beams = {(): (0.0, -math.inf)}
+            for _ in range(int(rng.integers(1, 4))):
+                lp = np.log(rng.dirichlet(np.ones(classes)))
+                want = _possible(ctc_prefix_beam_step(beams, lp))
+                got = _possible(fn(dict(beams), lp.copy()))
+                _compare(got, want, beams, lp)
+                beams = want
+
+    return run_check("Exercise 3 (one step of prefix beam search)", fn, check)
+
+
+def _compare(got: dict, want: dict, beams: dict, lp: np.ndarray) -> None:
+    probs = np.round(np.exp(lp), 3).tolist()
+    missing = sorted(set(want) - set(got))
+    extra = sorted(set(got) - set(want))
+    assert not missing, (
+        f"from {sorted(beams)} with frame probabilities {probs}, prefix {missing[0]} is missing: "
+        "each prefix can stay (a blank, or its last label again) or grow by any other label; a "
+        "repeat of the last label grows the prefix only from the alignments ending in a blank."
+    )
+    assert not extra, (
+        f"prefix {extra[0]} should have probability 0 here: a label equal to the last one can "
+        "only start a new character after a blank."
+    )
+    for prefix, (b, nb) in want.items():
+        gb, gnb = got[prefix]
+        assert np.allclose([gb, gnb], [b, nb], atol=1e-9), (
+            f"from {sorted(beams)} with frame probabilities {probs}: prefix {prefix} should have "
+            f"(log p_blank, log p_label) = ({b:.4f}, {nb:.4f}), got ({gb:.4f}, {gnb:.4f}). A "
+            "blank adds total * p(blank) to p_blank; the last label again adds "
+            "p_label * p(label) to p_label of the same prefix; a new label adds total * p(label) "
+            "(p_blank * p(label) when it repeats the last one) to the longer prefix; sums of "
+            "probabilities are logaddexp in log space."
+        )
+
+
+def check_rescore(fn: Callable) -> bool:
+    """Exercise 4: ``fn(hypotheses, lm, alpha, beta)`` rescores an n-best list.
+
+    Args:
+        fn: picks the labels of the best hypothesis under
+            ``log p_ctc + alpha * log P_LM + beta * length``; ``hypotheses`` is a list of
+            ``(labels, log p_ctc)`` and ``lm(prefix, k)`` gives ``log P(k | prefix)``.
+
+    Returns:
+        True when the check passed.
+    """
+
+    def check(fn: Callable) -> None:
+        rng = np.random.default_rng(13)
+        corpus = [[1, 2, 3], [1, 2], [3, 1, 2, 2], [2, 3]]
+        lm = bigram_lm(corpus, n_classes=4)
+
+        def score(labels: tuple, log_prob: float, alpha: float, beta: float) -> float:
+            lm_log_prob = sum(lm(tuple(labels[:i]), k) for i, k in enumerate(labels))
+            return log_prob + alpha * lm_log_prob + beta * len(labels)
+
+        for _ in range(30):
+            hyps = []
+            for _ in range(int(rng.integers(2, 6))):
+                labels = tuple(int(v) for v in rng.integers(1, 4, size=rng.integers(1, 5)))
+                hyps.append((labels, float(-rng.exponential(3.0))))
+            alpha, beta = float(rng.choice([0.0, 0.5, 1.0])), float(rng.choice([0.0, 0.5, 2.0]))
+            scores = [score(labels, lp, alpha, beta) for labels, lp in hyps]
+            if sorted(scores)[-1] - sorted(scores)[-2] < 1e-6:
+                continue  # a tie: either answer is right
+            want = hyps[int(np.argmax(scores))][0]
+            got = tuple(int(v) for v in fn(list(hyps), lm, alpha, beta))
             assert got == want, (
-                f"expected {want!r}, got {got!r}: take the most likely class of each frame, "
-                "collapse (merge repeats, drop blanks), then map class i to alphabet[i - 1]."
+                f"with alpha={alpha}, beta={beta} the best of {hyps} is {want}, not {got}: add "
+                "alpha times the LM log-probability of each label given the labels before it "
+                "(the empty prefix for the first) and beta per label to the CTC log-probability."
             )
 
-    return run_check("Exercise 3 (greedy CTC decoding)", fn, check)
+    return run_check("Exercise 4 (rescoring with a language model and a length bonus)", fn, check)

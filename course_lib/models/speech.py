@@ -1,12 +1,174 @@
-"""The CTC speech recogniser: convolutional front end and recurrent layers (notebook 10)."""
+"""The CTC speech recogniser: convolutional front end and recurrent layers (notebook 10).
+
+Batches of utterances are padded at the end with all-zero frames (``data.speech.speech_dataset``).
+The model finds each utterance's length from that padding and masks what lies beyond it, so the
+scores it gives an utterance's frames do not depend on the other utterances of its batch.
+"""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import keras
+from keras import ops
 
-from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib._checks import choice, positive_int, probability
+from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
 
-__all__ = ["build_ctc_speech_model"]
+__all__ = [
+    "build_ctc_speech_model",
+    "PaddingLengths",
+    "PadToMultiple",
+    "FrameMask",
+    "ZeroMasked",
+    "BlankMasked",
+]
+
+# the logit given to every non-blank symbol on a padded output frame: p(blank) is 1 in float32
+_SURE_BLANK_GAP = 1e4
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class PaddingLengths(keras.layers.Layer):
+    """Valid frames per utterance: up to and including its last frame that is not all zeros.
+
+    The padding of a batch is all-zero frames at the end; a real (normalised) frame is never all
+    zeros. Zero frames inside an utterance (e.g. SpecAugment's time masks) stay valid; a time mask
+    that reaches the very end is counted as padding. Every row keeps at least one frame, so no
+    row is fully masked (cuDNN needs that).
+
+    Call: features ``(batch, frames, features)`` -> lengths ``(batch,)`` int32.
+    """
+
+    def call(self, features: Any) -> Any:
+        """Lengths ``(batch,)`` from features ``(batch, frames, features)``."""
+        nonzero = ops.any(ops.not_equal(features, 0), axis=-1)
+        positions = ops.arange(1, ops.shape(features)[1] + 1, dtype="int32")
+        last = ops.max(ops.where(nonzero, positions[None, :], 0), axis=1)
+        return ops.maximum(last, 1)
+
+    def compute_output_spec(self, features: Any) -> keras.KerasTensor:
+        """A symbolic ``(batch,)`` int32 tensor."""
+        return keras.KerasTensor((features.shape[0],), dtype="int32")
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class PadToMultiple(keras.layers.Layer):
+    """Append zero frames so the frame count is a multiple of ``multiple``.
+
+    With every strided convolution reading a length divisible by its stride, Keras' ``"same"``
+    padding puts the same number of zeros in front whatever the length, so an output frame
+    always covers the same input frames.
+
+    Call: ``(batch, frames, features)`` ->
+    ``(batch, multiple * ceil(frames / multiple), features)``.
+    """
+
+    def __init__(self, multiple: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.multiple = positive_int(multiple, "multiple")
+
+    def call(self, x: Any) -> Any:
+        """``x`` with zero frames appended."""
+        extra = (-ops.shape(x)[1]) % self.multiple
+        return ops.pad(x, [[0, 0], [0, extra], [0, 0]])
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """The padded shape (unknown frame counts stay unknown)."""
+        frames = input_shape[1]
+        if frames is not None:
+            frames = self.multiple * math.ceil(frames / self.multiple)
+        return (input_shape[0], frames, input_shape[2])
+
+    def get_config(self) -> dict:
+        """The layer's configuration, for saving."""
+        return {**super().get_config(), "multiple": self.multiple}
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class FrameMask(keras.layers.Layer):
+    """Which frames of a downsampled sequence are valid: ``t < ceil(lengths / factor)``.
+
+    Call: ``[x (batch, frames, ...), lengths (batch,)]`` -> bool ``(batch, frames)``.
+    """
+
+    def __init__(self, factor: int = 1, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.factor = positive_int(factor, "factor")
+
+    def call(self, inputs: Any) -> Any:
+        """The validity mask ``(batch, frames)``."""
+        x, lengths = inputs
+        valid = (ops.cast(lengths, "int32") + self.factor - 1) // self.factor
+        return ops.arange(ops.shape(x)[1], dtype="int32")[None, :] < valid[:, None]
+
+    def compute_output_spec(self, inputs: Any) -> keras.KerasTensor:
+        """A symbolic bool ``(batch, frames)`` tensor."""
+        x, _ = inputs
+        return keras.KerasTensor(x.shape[:2], dtype="bool")
+
+    def get_config(self) -> dict:
+        """The layer's configuration, for saving."""
+        return {**super().get_config(), "factor": self.factor}
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class ZeroMasked(keras.layers.Layer):
+    """Set the masked frames to zero, so the next convolution reads padding as padding.
+
+    Call: ``[x (batch, frames, channels), mask (batch, frames)]`` -> ``x`` with masked frames 0;
+    the mask is passed on explicitly, so the output carries no Keras mask.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        """No mask leaves this layer."""
+        return None
+
+    def call(self, inputs: Any) -> Any:
+        """``x`` with the masked frames set to 0."""
+        x, mask = inputs
+        return ops.where(mask[..., None], x, ops.zeros_like(x))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The shape of the first input."""
+        return input_shape[0]
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class BlankMasked(keras.layers.Layer):
+    """Give every masked output frame a sure blank (index 0).
+
+    On a padded frame the blank then has probability 1 (in float32), so the CTC loss over all the
+    frames of the batch equals the loss over the utterance's own frames, and decoders read the
+    padding as silence.
+
+    Call: ``[logits (batch, frames, classes), mask (batch, frames)]`` -> logits; the output
+    carries no Keras mask (the loss sees every frame).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs: Any) -> Any:
+        """The logits with sure blanks on the masked frames."""
+        logits, mask = inputs
+        classes = ops.shape(logits)[-1]
+        blank = ops.where(ops.arange(classes) == 0, 0.0, -_SURE_BLANK_GAP)
+        return ops.where(mask[..., None], logits, ops.cast(blank, logits.dtype))
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The shape of the first input."""
+        return input_shape[0]
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> None:
+        """No mask leaves this layer."""
+        return None
 
 
 def build_ctc_speech_model(
@@ -31,6 +193,15 @@ def build_ctc_speech_model(
     ``n_classes`` symbols per output frame (index 0 is the blank). The outputs are logits, as
     ``keras.losses.CTC`` expects.
 
+    Padding is masked: each utterance's length is read from the all-zero frames that pad it
+    (``PaddingLengths``), the frames are padded inside the model to a multiple of the total
+    stride, the convolution outputs beyond the utterance are set to zero (and left out of the
+    batch-normalisation statistics), the recurrent layers receive the mask (the backward
+    direction starts at the utterance's last frame, not at the end of the padding), and every
+    padded output frame is a sure blank (``BlankMasked``). An utterance's scores on its own
+    frames therefore do not depend on how much padding its batch adds, and the CTC loss over the
+    padded batch equals the loss over each utterance's own frames.
+
     Args:
         n_features: features per input frame (mel channels).
         n_classes: symbols including the blank (``len(ALPHABET) + 1``).
@@ -49,35 +220,37 @@ def build_ctc_speech_model(
     Raises:
         ValueError: for bad sizes, strides, cell or dropout.
     """
-    _positive_int(n_features, "n_features")
-    _positive_int(filters, "filters")
-    _positive_int(kernel_size, "kernel_size")
-    _positive_int(units, "units")
-    _positive_int(rnn_layers, "rnn_layers")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, int) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2 (blank + symbols); got {n_classes!r}.")
-    if not time_strides or any(
-        isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in time_strides
-    ):
+    n_features = positive_int(n_features, "n_features")
+    filters = positive_int(filters, "filters")
+    kernel_size = positive_int(kernel_size, "kernel_size")
+    units = positive_int(units, "units")
+    rnn_layers = positive_int(rnn_layers, "rnn_layers")
+    n_classes = positive_int(n_classes, "n_classes (the blank + the symbols)", 2)
+    if not time_strides:
         raise ValueError(
             f"time_strides must be a non-empty tuple of positive ints; got {time_strides!r}."
         )
-    if cell not in ("gru", "lstm"):
-        raise ValueError(f"cell must be 'gru' or 'lstm'; got {cell!r}.")
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}.")
+    time_strides = tuple(positive_int(s, f"time_strides[{i}]") for i, s in enumerate(time_strides))
+    cell = choice(cell, "cell", ("gru", "lstm"))
+    dropout = probability(dropout, "dropout", allow_one=False)
     inputs = keras.Input((None, n_features), name="log_mel")
-    x = inputs
+    lengths = PaddingLengths(name="lengths")(inputs)
+    x = PadToMultiple(math.prod(time_strides), name="pad_to_stride")(inputs)
+    factor = 1
     for i, stride in enumerate(time_strides, start=1):
+        factor *= stride
         x = keras.layers.Conv1D(
             filters, kernel_size, strides=stride, padding="same", use_bias=False, name=f"conv{i}"
         )(x)
-        x = keras.layers.BatchNormalization(name=f"conv{i}_norm")(x)
+        mask = FrameMask(factor, name=f"conv{i}_mask")([x, lengths])
+        x = keras.layers.BatchNormalization(name=f"conv{i}_norm")(x, mask=mask)
         x = keras.layers.ReLU(name=f"conv{i}_relu")(x)
+        x = ZeroMasked(name=f"conv{i}_zero_padding")([x, mask])
     for i in range(1, rnn_layers + 1):
         layer = recurrent_layer(cell, units, name=f"{cell}{i}", return_sequences=True)
-        x = keras.layers.Bidirectional(layer, name=f"birnn{i}")(x)
+        x = keras.layers.Bidirectional(layer, name=f"birnn{i}")(x, mask=mask)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"dropout{i}")(x)
     logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(x)
+    logits = BlankMasked(dtype=OUTPUT_DTYPE, name="padding_blanks")([logits, mask])
     return keras.Model(inputs, logits, name=f"ctc_{cell}_speech")

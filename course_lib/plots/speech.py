@@ -1,4 +1,4 @@
-"""Figures for notebook 10: waveforms, spectrograms, CTC alignments, error rate against noise."""
+"""Figures for notebook 10: waveforms, spectrograms, the CTC trellis, alignments, noise."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from course_lib.decoding.ctc import ctc_extended_labels, ctc_min_frames
 from course_lib.plots.core import _axes
 
 __all__ = [
     "plot_waveform_and_spectrogram",
+    "plot_ctc_trellis",
     "plot_ctc_alignment",
     "plot_error_vs_noise",
 ]
@@ -62,6 +65,114 @@ def plot_waveform_and_spectrogram(
     if title:
         top.set_title(title)
     return fig
+
+
+def _trellis_moves(extended: list[int], blank: int) -> list[tuple[int, int]]:
+    """Allowed moves (s, s') between consecutive frames: stay, step, or skip a blank."""
+    moves = []
+    for s, symbol in enumerate(extended):
+        moves.append((s, s))
+        if s + 1 < len(extended):
+            moves.append((s, s + 1))
+        if s + 2 < len(extended) and extended[s + 2] not in (blank, symbol):
+            moves.append((s, s + 2))
+    return moves
+
+
+def plot_ctc_trellis(
+    labels: Sequence[int],
+    frames: int,
+    alphabet: str,
+    *,
+    posteriors: np.ndarray | None = None,
+    blank: int = 0,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """The CTC trellis: the states of a transcript against time, with the moves CTC allows.
+
+    The states (rows, top to bottom) are the labels with a blank before, between and after them;
+    the columns are frames. From one frame to the next an alignment may stay on its state, step
+    to the next one, or skip a blank between two different labels (never between two equal
+    ones: the blank is what separates them). An alignment starts on the first blank or the first
+    label and ends on the last label or the final blank. Nodes that no complete alignment can
+    visit are drawn as faint crosses; the others as circles, shaded by ``posteriors`` when given
+    (e.g. ``decoding.ctc_state_posteriors`` of a trained model's outputs).
+
+    Args:
+        labels: the transcript's labels (no blanks), shape ``(length,)``; label ``i`` is
+            ``alphabet[i - 1]``.
+        frames: number of frames (at least ``ctc_min_frames(labels)``).
+        alphabet: the characters of labels 1, 2, ...
+        posteriors: state posteriors ``(frames, 2 * length + 1)`` in [0, 1], or None.
+        blank: the blank label.
+        title: axes title.
+        ax: axes to draw on (new when None).
+
+    Returns:
+        The Axes: its first collection holds the allowed moves, then the reachable nodes, then
+        the unreachable ones.
+
+    Raises:
+        ValueError: for a blank or out-of-range label, too few frames, or posteriors of the
+            wrong shape.
+    """
+    labels = [int(v) for v in np.asarray(labels).reshape(-1)]
+    if any(v == blank or not 1 <= v <= len(alphabet) for v in labels):
+        raise ValueError(f"labels must be in 1..{len(alphabet)} and not the blank ({blank}).")
+    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)):
+        raise ValueError(f"frames must be an integer; got {frames!r}.")
+    if frames < max(1, ctc_min_frames(labels)):
+        raise ValueError(
+            f"frames must be at least {max(1, ctc_min_frames(labels))} for these labels; "
+            f"got {frames}."
+        )
+    extended = ctc_extended_labels(labels, blank)
+    states = len(extended)
+    if posteriors is not None:
+        posteriors = np.asarray(posteriors, dtype=float)
+        if posteriors.shape != (frames, states):
+            raise ValueError(
+                f"posteriors must have shape {(frames, states)}; got {posteriors.shape}."
+            )
+    moves = _trellis_moves(extended, blank)
+    # reachable from a start state, and able to reach an end state
+    forward = np.zeros((frames, states), bool)
+    forward[0, : min(2, states)] = True
+    backward = np.zeros((frames, states), bool)
+    backward[-1, max(0, states - 2) :] = True
+    for t in range(1, frames):
+        for s, s2 in moves:
+            forward[t, s2] |= forward[t - 1, s]
+            backward[frames - 1 - t, s] |= backward[frames - t, s2]
+    valid = forward & backward
+    ax = _axes(ax, figsize=(max(5.0, 0.5 * frames + 1.5), max(2.5, 0.4 * states + 1.0)))
+    segments = [
+        [(t, s), (t + 1, s2)]
+        for t in range(frames - 1)
+        for s, s2 in moves
+        if valid[t, s] and valid[t + 1, s2]
+    ]
+    ax.add_collection(LineCollection(segments, colors="0.55", linewidths=0.8, zorder=1))
+    ts, ss = np.nonzero(valid)
+    shade = posteriors[ts, ss] if posteriors is not None else np.zeros(ts.size)
+    nodes = ax.scatter(
+        ts, ss, c=shade, cmap="Blues", vmin=0.0, vmax=1.0, s=90, edgecolors="0.2", zorder=2
+    )
+    bad_t, bad_s = np.nonzero(~valid)
+    ax.scatter(bad_t, bad_s, marker="x", color="0.8", s=25, zorder=2)
+    if posteriors is not None:
+        ax.figure.colorbar(nodes, ax=ax, pad=0.01, label="posterior of the state")
+    names = ["∅" if v == blank else ("␣" if alphabet[v - 1] == " " else alphabet[v - 1])
+             for v in extended]  # fmt: skip
+    ax.set_yticks(range(states), names)
+    ax.set_ylim(states - 0.5, -0.5)  # the first state at the top
+    ax.set_xlim(-0.5, frames - 0.5)
+    ax.set_xlabel("frame")
+    ax.set_ylabel("state (∅ = blank)")
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def plot_ctc_alignment(
@@ -166,8 +277,8 @@ def plot_error_vs_noise(
     clean_at = (finite.max() + 10) if finite.size else 0.0
     x = np.where(np.isfinite(levels), levels, clean_at)
     ax = _axes(ax, figsize=(6, 3.5))
-    for name, values in rates.items():
-        values = np.asarray(values, dtype=float)
+    for name, series in rates.items():
+        values = np.asarray(series, dtype=float)
         if values.shape != levels.shape:
             raise ValueError(f"rates[{name!r}] has {values.shape}; expected {levels.shape}.")
         ax.plot(x, 100 * values, "o-", label=name)
