@@ -59,9 +59,11 @@ gpu-check: $(STAMP)
 	$(BIN)/python -c "import tensorflow as tf, sys; gpus = tf.config.list_physical_devices('GPU'); \
 	print('GPUs:', gpus or 'none'); sys.exit(0 if gpus else 'TensorFlow sees no GPU: check the NVIDIA driver (nvidia-smi).')"
 
+# ruff: style, docstrings and annotations (course_lib's public API); mypy: course_lib's types.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy course_lib
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests

@@ -5,10 +5,12 @@ modules you need (``from course_lib import cells, data, models, plots``) after `
 """
 
 from course_lib.env import expect, report_metric, setup_notebook
+from course_lib.profiles import child_seed
 from course_lib.saving import backup_dir, models_dir, save_and_reload
 
 __all__ = [
     "setup_notebook",
+    "child_seed",
     "report_metric",
     "expect",
     "save_and_reload",

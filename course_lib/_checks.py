@@ -63,7 +63,8 @@ def int_in_range(value: Any, name: str, low: int, high: int) -> int:
     Args:
         value: the argument to check.
         name: the argument's name, for the message.
-        low, high: the smallest and largest allowed values.
+        low: the smallest allowed value.
+        high: the largest allowed value.
 
     Returns:
         ``int(value)``.
@@ -104,8 +105,10 @@ def finite_float(
     Args:
         value: the argument to check (an int, a float or a NumPy scalar; not a bool).
         name: the argument's name, for the message.
-        at_least, above: lower bound, inclusive or exclusive (give at most one).
-        at_most, below: upper bound, inclusive or exclusive (give at most one).
+        at_least: inclusive lower bound (give at most one of ``at_least`` and ``above``).
+        above: exclusive lower bound.
+        at_most: inclusive upper bound (give at most one of ``at_most`` and ``below``).
+        below: exclusive upper bound.
         allow_none: also accept None (returned as is).
 
     Returns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def _check_sequence_input(x: np.ndarray, features: int, cls: str) -> np.ndarray:
     return x.astype(np.float64)
 
 
-def _built_layer(layer: object, expected: str) -> object:
+def _built_layer(layer: Any, expected: str) -> Any:
     import keras
 
     layer_cls = getattr(keras.layers, expected)
@@ -68,9 +69,12 @@ def _built_layer(layer: object, expected: str) -> object:
     return layer
 
 
-def _standard_gated_cell(layer: object, expected: str) -> object:
-    """The cell of a built Keras LSTM/GRU layer, checked to use tanh and sigmoid (the standard
-    cell that ``LSTMScratch`` and ``GRUScratch`` implement)."""
+def _standard_gated_cell(layer: Any, expected: str) -> Any:
+    """The cell of a built Keras LSTM/GRU layer, checked to use tanh and sigmoid.
+
+    Those are the activations of the standard cell that ``LSTMScratch`` and ``GRUScratch``
+    implement.
+    """
     cell = _built_layer(layer, expected).cell
     acts = (
         _keras_activation_name(cell.activation),
@@ -102,7 +106,7 @@ class SimpleRNNScratch:
         recurrent_kernel: np.ndarray,
         bias: np.ndarray | None = None,
         activation: str = "tanh",
-    ):
+    ) -> None:
         kernel = np.asarray(kernel, dtype=np.float64)
         recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
         if kernel.ndim != 2:
@@ -134,7 +138,7 @@ class SimpleRNNScratch:
         return self.kernel.shape[0]
 
     @classmethod
-    def from_keras(cls, layer: object) -> SimpleRNNScratch:
+    def from_keras(cls, layer: Any) -> SimpleRNNScratch:
         """Copy the weights and activation of a built ``keras.layers.SimpleRNN``.
 
         Raises:
@@ -221,7 +225,7 @@ class LSTMScratch:
 
     def __init__(
         self, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray | None = None
-    ):
+    ) -> None:
         kernel = np.asarray(kernel, dtype=np.float64)
         recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
         if kernel.ndim != 2 or kernel.shape[1] % 4:
@@ -249,7 +253,7 @@ class LSTMScratch:
         return self.kernel.shape[0]
 
     @classmethod
-    def from_keras(cls, layer: object) -> LSTMScratch:
+    def from_keras(cls, layer: Any) -> LSTMScratch:
         """Copy the weights of a built ``keras.layers.LSTM`` with the default activations.
 
         Raises:
@@ -369,7 +373,7 @@ class GRUScratch:
         recurrent_kernel: np.ndarray,
         bias: np.ndarray | None = None,
         reset_after: bool = True,
-    ):
+    ) -> None:
         reset_after = flag(reset_after, "reset_after")
         kernel = np.asarray(kernel, dtype=np.float64)
         recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
@@ -403,7 +407,7 @@ class GRUScratch:
         return self.kernel.shape[0]
 
     @classmethod
-    def from_keras(cls, layer: object) -> GRUScratch:
+    def from_keras(cls, layer: Any) -> GRUScratch:
         """Copy the weights and ``reset_after`` setting of a built ``keras.layers.GRU``.
 
         Raises:
@@ -420,8 +424,9 @@ class GRUScratch:
         )
 
     def step(self, x_t: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, ...]:
-        """One time step: ``(batch, features)``, ``(batch, units)`` -> ``(z, r, candidate, h)``,
-        each ``(batch, units)``.
+        """One time step: ``(batch, features)``, ``(batch, units)`` -> ``(z, r, candidate, h)``.
+
+        Each of the four results has shape ``(batch, units)``.
         """
         sigmoid = _ACTIVATIONS["sigmoid"]
         n = self.units
@@ -476,8 +481,10 @@ class GRUScratch:
         return self.trace(x, initial_state).h
 
     def count_params(self) -> int:
-        """Number of weights as Keras counts them: ``3 * units * (features + units + 2)`` with
-        ``reset_after=True`` (two bias vectors), ``3 * units * (features + units + 1)`` without.
+        """Number of weights as Keras counts them.
+
+        That is ``3 * units * (features + units + 2)`` with ``reset_after=True`` (two bias
+        vectors) and ``3 * units * (features + units + 1)`` without.
         """
         return (
             self.kernel.size + self.recurrent_kernel.size + (self.bias.size if self.use_bias else 0)

@@ -77,6 +77,7 @@ def setup_notebook(
     quick: Mapping[str, Any] | None = None,
     standard: Mapping[str, Any] | None = None,
     full: Mapping[str, Any] | None = None,
+    common: Mapping[str, Any] | None = None,
     *,
     deterministic: bool = True,
     verbose: bool = True,
@@ -90,26 +91,42 @@ def setup_notebook(
     explicitly so a rerun in the same kernel starts clean); applies the course's plot style;
     prints versions, profile, device (each GPU's name and compute capability) and precision.
 
+    Settings that differ between profiles go in ``quick``, ``standard`` and ``full``; those that
+    every profile shares go once in ``common``::
+
+        cfg = setup_notebook(
+            "03_lstm_gates",
+            quick=dict(epochs=3, n_train=2_000),
+            standard=dict(epochs=20, n_train=20_000),
+            common=dict(units=32, batch_size=64),
+        )
+
     Args:
         name: the notebook's name, e.g. ``"01_rnn_basics"``.
-        quick, standard, full: the notebook's settings per profile (same keys in each);
-            ``full`` defaults to ``standard``. Leave all out for a notebook with no settings.
+        quick: the quick profile's settings (a short run that checks that everything works).
+        standard: the standard profile's settings (the default).
+        full: the full profile's settings; defaults to ``standard``. The three profiles name the
+            same keys. Leave all out for a notebook with no settings.
+        common: settings shared by every profile. A key is either in ``common`` or in the
+            profiles, never in both.
         deterministic: make TensorFlow ops deterministic (slightly slower, same result twice).
         verbose: print the set-up summary.
 
     Returns:
-        A ``Config``: the chosen profile's settings plus ``name``, ``profile`` and ``seed``.
+        A ``Config``: the chosen profile's settings merged with ``common``, plus ``name``,
+        ``profile`` and ``seed``.
 
     Raises:
-        ValueError: for an unknown profile, a bad seed, a bad ``COURSE_MIXED_PRECISION``, or
-            profiles declaring different keys.
+        ValueError: for an unknown profile, a bad seed, a bad ``COURSE_MIXED_PRECISION``,
+            profiles declaring different keys, a key in both ``common`` and the profiles, or a
+            setting named like a ``Config`` attribute (``name``, ``seed``, ``items``, ...).
     """
     if not isinstance(name, str) or not name:
         raise ValueError("name must be the notebook's name, e.g. '01_rnn_basics'.")
     profile = current_profile()
     seed = current_seed()
     mixed = mixed_precision_requested()
-    cfg = select_config(name, profile, seed, quick or {}, standard or {}, full)
+    cfg = select_config(name, profile, seed, quick or {}, standard or {}, full, common)
 
     # TensorFlow's C++ and Python loggers print start-up and tracing chatter that buries what a
     # learner needs to see; errors still raise. Set TF_CPP_MIN_LOG_LEVEL yourself to see it.
@@ -235,9 +252,10 @@ def expect(
         value: the measured value (a finite number).
         at_least: the smallest value that passes.
         at_most: the largest value that passes (give exactly one of the two bounds).
-        fails_for: the value a model that did not learn gets, e.g. chance accuracy or the score
-            of an untrained copy: the check refuses to run if that value would pass, so no check
-            can pass whatever the model does. Recorded in the sweep table.
+        fails_for: a value the check must reject: what a model that did not learn gets (chance
+            accuracy, a baseline without memory, an untrained copy), or, for a check that a
+            model fails, what one that succeeded gets. The check refuses to run if that value
+            would pass, so it cannot pass whatever the model does. Recorded for the sweep table.
 
     Returns:
         The margin: ``value - at_least`` or ``at_most - value`` (>= 0 when the check passed).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
@@ -84,7 +85,7 @@ def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndar
     return per_step[::-1].copy()  # index by lag
 
 
-def lstm_cell_state(layer) -> Callable[[tf.Tensor], tf.Tensor]:
+def lstm_cell_state(layer: Any) -> Callable[[tf.Tensor], tf.Tensor]:
     """A callable that maps inputs to the last *cell* state ``c_T`` of an LSTM layer.
 
     Keras LSTM layers usually return only hidden states. This builds a twin layer with

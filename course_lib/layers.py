@@ -15,6 +15,8 @@ built on the same layers can), so the alignment can be plotted after training.
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 import numpy as np
 from keras import ops
@@ -45,7 +47,7 @@ def masked_score(dtype: str) -> float:
     return -0.7 * float(np.finfo("float32" if name == "bfloat16" else name).max)
 
 
-def _softmax_weights(scores, mask):
+def _softmax_weights(scores: Any, mask: Any) -> Any:
     """Softmax over the last axis of ``scores (batch, Tq, Tv)``, ignoring masked values."""
     if mask is not None:
         keep = ops.expand_dims(ops.cast(mask, "bool"), axis=1)  # (batch, 1, Tv)
@@ -56,25 +58,27 @@ def _softmax_weights(scores, mask):
 class _Attention(keras.layers.Layer):
     """Shared call logic: scores -> masked softmax -> weighted average of the values."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.supports_masking = True
 
-    def scores(self, query, values):  # pragma: no cover - overridden
+    def scores(self, query: Any, values: Any) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def call(self, query, values, mask=None):
+    def call(self, query: Any, values: Any, mask: Any = None) -> tuple[Any, Any]:
         weights = _softmax_weights(self.scores(query, values), mask)
         context = ops.matmul(weights, ops.cast(values, weights.dtype))
         return context, weights
 
-    def compute_mask(self, query, previous_mask=None):
+    def compute_mask(self, query: Any, previous_mask: Any = None) -> list[Any]:
         # Outputs follow the query's time axis: keep the query's own mask (if any) on both,
         # never the values' mask, which has another length.
         query_mask = getattr(query, "_keras_mask", None)
         return [query_mask, query_mask]
 
-    def compute_output_shape(self, query_shape, values_shape):
+    def compute_output_shape(
+        self, query_shape: tuple[int | None, ...], values_shape: tuple[int | None, ...]
+    ) -> tuple[tuple[int | None, ...], tuple[int | None, ...]]:
         batch, tq = query_shape[0], query_shape[1]
         return (batch, tq, values_shape[-1]), (batch, tq, values_shape[1])
 
@@ -98,24 +102,29 @@ class BahdanauAttention(_Attention):
         ValueError: if ``units`` is not a positive integer.
     """
 
-    def __init__(self, units: int, **kwargs):
+    def __init__(self, units: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.units = units = positive_int(units, "units")
         self.query_dense = keras.layers.Dense(units, use_bias=False, name="query_projection")
         self.key_dense = keras.layers.Dense(units, use_bias=True, name="key_projection")
         self.score_dense = keras.layers.Dense(1, use_bias=False, name="score_vector")
 
-    def build(self, query_shape, values_shape):
+    def build(
+        self, query_shape: tuple[int | None, ...], values_shape: tuple[int | None, ...]
+    ) -> None:
+        """Create the three projections' weights for these input shapes."""
         self.query_dense.build(query_shape)
         self.key_dense.build(values_shape)
         self.score_dense.build((None, None, None, self.units))
 
-    def scores(self, query, values):
+    def scores(self, query: Any, values: Any) -> Any:
+        """Unnormalised scores ``(batch, Tq, Tv)`` of every query against every value."""
         q = ops.expand_dims(self.query_dense(query), axis=2)  # (batch, Tq, 1, units)
         k = ops.expand_dims(self.key_dense(values), axis=1)  # (batch, 1, Tv, units)
         return ops.squeeze(self.score_dense(ops.tanh(q + k)), axis=-1)  # (batch, Tq, Tv)
 
     def get_config(self) -> dict:
+        """The constructor's arguments, so that a saved model can rebuild the layer."""
         return {**super().get_config(), "units": self.units}
 
 
@@ -137,12 +146,15 @@ class LuongAttention(_Attention):
             query and value sizes differ.
     """
 
-    def __init__(self, score: str = "general", **kwargs):
+    def __init__(self, score: str = "general", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         choice(score, "score", LUONG_SCORES)
         self.score = score
 
-    def build(self, query_shape, values_shape):
+    def build(
+        self, query_shape: tuple[int | None, ...], values_shape: tuple[int | None, ...]
+    ) -> None:
+        """Create ``W (dq, dv)`` for the general score; check the sizes for the dot score."""
         dq, dv = query_shape[-1], values_shape[-1]
         if self.score == "dot":
             if dq != dv:
@@ -155,10 +167,12 @@ class LuongAttention(_Attention):
                 shape=(dq, dv), initializer="glorot_uniform", name="kernel"
             )
 
-    def scores(self, query, values):
+    def scores(self, query: Any, values: Any) -> Any:
+        """Unnormalised scores ``(batch, Tq, Tv)`` of every query against every value."""
         if self.kernel is not None:
             query = ops.matmul(query, self.kernel)  # (batch, Tq, dv)
         return ops.matmul(query, ops.transpose(values, (0, 2, 1)))  # (batch, Tq, Tv)
 
     def get_config(self) -> dict:
+        """The constructor's arguments, so that a saved model can rebuild the layer."""
         return {**super().get_config(), "score": self.score}

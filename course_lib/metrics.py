@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -62,8 +62,7 @@ def _tokens(seq: object, label: str) -> list[Hashable]:
 
 
 def edit_distance(ref: Sequence, hyp: Sequence) -> int:
-    """Levenshtein distance: the fewest insertions, deletions and substitutions turning ``hyp``
-    into ``ref``.
+    """Levenshtein distance: the fewest insertions, deletions and substitutions from hyp to ref.
 
     Args:
         ref: the reference sequence (a string compares characters; a list compares its items).
@@ -104,7 +103,7 @@ def _pairs(refs: Sequence, hyps: Sequence) -> list[tuple]:
     return list(zip(refs, hyps))
 
 
-def _error_rate(pairs: list[tuple], split) -> float:
+def _error_rate(pairs: list[tuple], split: Callable[[object, str], Sequence[Hashable]]) -> float:
     edits = total = 0
     for ref, hyp in pairs:
         r, h = split(ref, "each reference"), split(hyp, "each hypothesis")

@@ -9,6 +9,7 @@ differs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import keras
 import numpy as np
@@ -47,7 +48,7 @@ def build_recall_model(
     noise_channels: int,
     *,
     update_gate_bias: float = 0.0,
-    **rnn_kwargs: object,
+    **rnn_kwargs: Any,
 ) -> keras.Model:
     """The marked-recall classifier: one recurrent layer named ``"rnn"``, then 4 logits.
 
@@ -96,7 +97,7 @@ def train_recall(
     n_val: int = 1000,
     random_position: bool = False,
     update_gate_bias: float = 0.0,
-    **rnn_kwargs: object,
+    **rnn_kwargs: Any,
 ) -> tuple[keras.Model, FitResult, RecallData]:
     """Build and train one classifier on marked recall; stop once validation accuracy is 99 %.
 
@@ -105,15 +106,19 @@ def train_recall(
     clipped to 1, batches of 64.
 
     Args:
-        cell, units, noise_channels, update_gate_bias, **rnn_kwargs: the model, as for
-            ``build_recall_model``.
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (see ``build_recall_model``).
         lag: steps between the marked step and the last step (see ``marked_recall``).
+        units: size of the hidden state.
+        noise_channels: noise channels in the input (see ``recall_features``).
         n_train: training sequences.
         max_epochs: the epoch budget.
         seed: seeds the weights, the data and the order of training.
         n_val: validation sequences.
         random_position: put the mark at a random step among the first five instead of always
             at step 4 (see ``marked_recall``).
+        update_gate_bias: added to the GRU update gate's input bias (see
+            ``build_recall_model``).
+        **rnn_kwargs: passed to the recurrent layer, e.g. ``unit_forget_bias=False``.
 
     Returns:
         ``(model, fit_result, data)``; ``fit_result.epochs_to_target`` is the epoch at which

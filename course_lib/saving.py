@@ -44,7 +44,7 @@ def models_dir() -> Path:
 
 def _file_name(value: Any, label: str) -> str:
     """``value`` if it can be one file or folder name: a non-empty string without separators."""
-    separators = {"/", "\\", os.sep, os.altsep} - {None}
+    separators = {sep for sep in ("/", "\\", os.sep, os.altsep) if sep is not None}
     if (
         not isinstance(value, str)
         or not value.strip()

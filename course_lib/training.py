@@ -106,8 +106,9 @@ def fit(
 
     Args:
         model: a compiled Keras model.
-        x, y: training data as for ``model.fit`` (arrays, a ``tf.data.Dataset`` or a
-            ``keras.utils.PyDataset``; ``y`` is None for the last two).
+        x: training data as for ``model.fit``: an array, a ``tf.data.Dataset`` or a
+            ``keras.utils.PyDataset``.
+        y: the targets for array inputs; None for the other two.
         epochs: maximum number of epochs (>= 1).
         batch_size: for array inputs.
         validation_data: as for ``model.fit``.
@@ -215,7 +216,7 @@ class _EpochClock(keras.callbacks.Callback):
 class _StopAtTarget(keras.callbacks.Callback):
     """Stops training when a metric reaches a target from the given side; remembers the epoch."""
 
-    def __init__(self, metric: str, relation: str, value: float):
+    def __init__(self, metric: str, relation: str, value: float) -> None:
         super().__init__()
         if not isinstance(metric, str) or not metric:
             raise ValueError(f"stop_at needs a metric name first; got {metric!r}.")

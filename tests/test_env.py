@@ -116,6 +116,19 @@ def test_setup_notebook_seeds_every_generator(monkeypatch):
     assert draws[0] == draws[1]
 
 
+def test_setup_notebook_merges_common_settings(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROFILE", "standard")
+    cfg = setup_notebook(
+        "x", quick=dict(epochs=1), standard=dict(epochs=9), common=dict(units=16), verbose=True
+    )
+    assert dict(cfg) == {"epochs": 9, "units": 16} and cfg.units == 16
+    assert "settings   epochs=9, units=16" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="'epochs'.*both in common"):
+        setup_notebook("x", quick=dict(epochs=1), standard=dict(epochs=9), common=dict(epochs=2))
+    with pytest.raises(ValueError, match="may not be called 'seed'"):
+        setup_notebook("x", common=dict(seed=3))
+
+
 def test_setup_notebook_rejects_unknown_profile(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "huge")
     with pytest.raises(ValueError, match="not a profile"):

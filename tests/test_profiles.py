@@ -1,5 +1,11 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
 import pytest
 
+from course_lib import child_seed
 from course_lib.profiles import Config, current_profile, current_seed, select_config
 
 Q, S, F = dict(epochs=1, n=10), dict(epochs=5, n=100), dict(epochs=20, n=1000)
@@ -56,3 +62,85 @@ def test_missing_setting_names_the_available_ones():
     cfg = select_config("nb", "quick", 0, Q, S, F)
     with pytest.raises(AttributeError, match="epochs, n"):
         _ = cfg.batch_size
+
+
+def test_common_settings_are_merged_into_every_profile():
+    common = dict(units=32, batch_size=64)
+    for profile, own in (("quick", Q), ("standard", S), ("full", F)):
+        cfg = select_config("nb", profile, 0, Q, S, F, common=common)
+        assert dict(cfg) == {**own, **common}
+        assert cfg.units == 32 and cfg["batch_size"] == 64
+    # common alone, for a notebook whose settings do not depend on the profile
+    assert dict(select_config("nb", "quick", 0, {}, {}, common=common)) == common
+
+
+def test_a_key_in_common_and_in_a_profile_is_refused_by_name():
+    with pytest.raises(ValueError, match="'epochs'.*both in common"):
+        select_config("nb", "quick", 0, Q, S, F, common=dict(epochs=3, units=8))
+    with pytest.raises(ValueError, match="common= must be a dict"):
+        select_config("nb", "quick", 0, Q, S, F, common=[("units", 8)])
+
+
+@pytest.mark.parametrize(
+    "key", ["name", "profile", "seed", "items", "keys", "values", "get", "_values", "_x"]
+)
+def test_config_refuses_keys_that_shadow_its_attributes(key):
+    with pytest.raises(ValueError, match=f"may not be called '{key}'"):
+        Config("nb", "quick", 0, {key: 1})
+    with pytest.raises(ValueError, match=f"may not be called '{key}'"):
+        select_config("nb", "quick", 0, {}, {}, common={key: 1})
+    with pytest.raises(ValueError, match=f"may not be called '{key}'"):
+        select_config("nb", "standard", 0, {key: 1}, {key: 2})
+
+
+def test_config_refuses_non_string_keys():
+    with pytest.raises(ValueError, match="strings"):
+        Config("nb", "quick", 0, {1: "x"})
+
+
+def test_child_seed_is_deterministic_and_depends_on_seed_and_purpose():
+    assert child_seed(42, "validation") == child_seed(42, "validation")
+    cfg = select_config("nb", "quick", 42, Q, S, F)
+    assert child_seed(cfg, "validation") == child_seed(42, "validation")
+    purposes = ["validation", "test", "train", "noise", "probe", "Validation", "validation "]
+    seeds = [child_seed(42, p) for p in purposes]
+    assert len(set(seeds)) == len(purposes)
+    over_seeds = [child_seed(s, "validation") for s in range(200)]
+    assert len(set(over_seeds)) == 200
+    # an offset scheme gives run 0's "test" stream to run 1's training; child seeds do not
+    assert child_seed(1, "train") not in {child_seed(0, p) for p in ("train", "test")}
+    for value in seeds + over_seeds + [child_seed(2**40, "x"), child_seed(np.int64(3), "x")]:
+        assert isinstance(value, int) and 0 <= value < 2**31
+
+
+def test_child_seed_values_are_fixed():
+    # The derivation (SHA-256 of the purpose, SeedSequence) must not change silently: every
+    # notebook's data depends on it.
+    assert child_seed(42, "validation") == 1171472569
+    assert child_seed(42, "test") == 1620375102
+    assert child_seed(0, "test") == 487514993
+
+
+def test_child_seed_does_not_depend_on_pythons_hash_seed():
+    code = "from course_lib import child_seed; print(child_seed(7, 'test data'))"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert outputs == {str(child_seed(7, "test data"))}
+
+
+@pytest.mark.parametrize(
+    "seed,purpose,match",
+    [(-1, "x", "cfg_or_seed"), (1.5, "x", "cfg_or_seed"), (True, "x", "cfg_or_seed"),
+     ("3", "x", "cfg_or_seed"), (1, "", "purpose"), (1, "  ", "purpose"), (1, 3, "purpose")],
+)  # fmt: skip
+def test_child_seed_rejects_bad_arguments(seed, purpose, match):
+    with pytest.raises(ValueError, match=match):
+        child_seed(seed, purpose)

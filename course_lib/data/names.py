@@ -110,8 +110,9 @@ def split_names(
     Args:
         names: distinct strings.
         labels: int array ``(len(names),)``.
-        val_fraction, test_fraction: shares of each label's names for validation and test
-            (each in ``[0, 1)``, together below 1).
+        val_fraction: share of each label's names for validation, in ``[0, 1)``.
+        test_fraction: share of each label's names for test, in ``[0, 1)``; the two shares
+            together stay below 1.
         seed: seeds the shuffle; same seed, same split.
 
     Returns:

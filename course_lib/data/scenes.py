@@ -123,8 +123,13 @@ class CaptionedScenes:
 
 @dataclass
 class ParsedCaption:
-    """A caption read back: ``objects`` as ``(digit, colour, size)`` in caption order, and
-    ``relations[i]``, the relation name between ``objects[i]`` and ``objects[i + 1]``."""
+    """A caption read back into the objects it names and the relations between them.
+
+    Attributes:
+        objects: ``(digit, colour, size)`` of each object, in caption order.
+        relations: ``relations[i]`` is the relation between ``objects[i]`` and
+            ``objects[i + 1]``.
+    """
 
     objects: list[tuple[int, str, str]]
     relations: list[str]
@@ -138,8 +143,18 @@ def caption_vocabulary() -> TokenVocabulary:
 
 
 def relation_holds(relation: str, a: SceneObject, b: SceneObject) -> bool:
-    """Whether ``a <relation> b`` is true: ``"left of"`` means a's column is left of b's, and so
-    on; a pair in diagonal cells is both left/right of and above/below each other.
+    """Whether ``a <relation> b`` is true.
+
+    ``"left of"`` means a's column is left of b's, and so on; a pair in diagonal cells is both
+    left/right of and above/below each other.
+
+    Args:
+        relation: one of the relation names, e.g. ``"left of"``.
+        a: the first object.
+        b: the second object.
+
+    Returns:
+        True when the relation holds.
 
     Raises:
         ValueError: for an unknown relation.
@@ -211,8 +226,10 @@ CAPTION_ORDERS = ("random", "reading")
 
 
 def reading_order_caption(objects: list[SceneObject]) -> list[str]:
-    """The reference that names the digits in reading order (by row, then column), each joined
-    to the next by the first true relation of ``RELATIONS`` (left of, right of, above, below).
+    """The reference that names the digits in reading order (by row, then column).
+
+    Each digit is joined to the next by the first true relation of ``RELATIONS`` (left of, right
+    of, above, below).
 
     Args:
         objects: the scene's objects (at least one).
@@ -329,7 +346,8 @@ def parse_caption(tokens: list[str]) -> ParsedCaption | None:
         A ``ParsedCaption``, or None when the words do not follow the caption grammar.
     """
     words = list(tokens)
-    objects, relations = [], []
+    objects: list[tuple[int, str, str]] = []
+    relations: list[str] = []
     pos = 0
     relation_words = {words_: name for name, words_ in RELATIONS.items()}
     while True:
@@ -373,8 +391,9 @@ def caption_matches_scene(tokens: list[str], objects: list[SceneObject]) -> bool
     if parsed is None or len(parsed.objects) != len(objects):
         return False
     lookup = {(o.digit, o.colour, o.size): o for o in objects}
-    named = [lookup.get(key) for key in parsed.objects]
-    if any(o is None for o in named) or len({id(o) for o in named}) != len(objects):
+    found = [lookup.get(key) for key in parsed.objects]
+    named = [o for o in found if o is not None]
+    if len(named) != len(found) or len({id(o) for o in named}) != len(objects):
         return False
     return all(
         relation_holds(rel, a, b)

@@ -53,13 +53,15 @@ class SeriesSplit:
     val_end: int
 
 
-def split_series(series: np.ndarray, val_fraction: float = 0.15, test_fraction: float = 0.15):
+def split_series(
+    series: np.ndarray, val_fraction: float = 0.15, test_fraction: float = 0.15
+) -> SeriesSplit:
     """Split a 1-D series in time order (never shuffled: the future stays unseen).
 
     Args:
         series: shape ``(n,)``.
-        val_fraction, test_fraction: shares of the series for validation and test, each in
-            (0, 0.5).
+        val_fraction: share of the series for validation, in (0, 0.5).
+        test_fraction: share of the series for test, in (0, 0.5).
 
     Returns:
         A ``SeriesSplit``.
@@ -147,7 +149,7 @@ class RandomLengthWindows(keras.utils.PyDataset):
 
     def __init__(
         self, x: np.ndarray, y: np.ndarray, batch_size: int = 32, min_length: int = 8, seed: int = 0
-    ):
+    ) -> None:
         super().__init__()
         x, y = np.asarray(x), np.asarray(y)
         if x.ndim != 3 or len(x) != len(y) or len(x) == 0:

@@ -45,7 +45,7 @@ class CharVocabulary:
 
     UNKNOWN = "\ufffd"
 
-    def __init__(self, chars: Iterable[str]):
+    def __init__(self, chars: Iterable[str]) -> None:
         uniq = sorted(set(chars) - {self.UNKNOWN})
         if not uniq:
             raise ValueError("chars must contain at least one character.")
@@ -142,7 +142,7 @@ class TokenVocabulary:
     PAD, UNK, START, END = 0, 1, 2, 3
     SPECIALS = ("<pad>", "<unk>", "<start>", "<end>")
 
-    def __init__(self, tokens: Iterable[str]):
+    def __init__(self, tokens: Iterable[str]) -> None:
         uniq = sorted(set(tokens))
         if not uniq:
             raise ValueError("tokens must contain at least one token.")
@@ -194,7 +194,8 @@ class TokenVocabulary:
         Args:
             sequences: ``n`` token sequences of any lengths.
             max_len: width of the array (the longest encoded sequence when None).
-            add_start, add_end: add the start / end marker to every sequence.
+            add_start: put the start marker before every sequence.
+            add_end: put the end marker after every sequence.
             padding: ``"post"`` pads after each sequence (what cuDNN and masks expect),
                 ``"pre"`` before it.
 
@@ -269,9 +270,10 @@ def tokenize_words(text: str) -> list[str]:
 
 
 def join_words(tokens: Sequence[str]) -> str:
-    """The inverse of ``tokenize_words`` for English number words: spaces between words, none
-    around hyphens, none before commas. ``["twenty", "-", "one", ",", "two"]`` ->
-    ``"twenty-one, two"``.
+    """The inverse of ``tokenize_words`` for English number words.
+
+    Spaces go between words, none around hyphens, none before commas:
+    ``["twenty", "-", "one", ",", "two"]`` -> ``"twenty-one, two"``.
     """
     text = " ".join(tokens)
     return text.replace(" - ", "-").replace(" ,", ",")
@@ -315,7 +317,8 @@ def context_lookup_tags(
     on the training data, so a tagger that uses memory should beat it.
 
     Args:
-        x_train, y_train: int arrays ``(n, time)`` of ids and their tags.
+        x_train: int array ``(n, time)`` of training ids.
+        y_train: int array ``(n, time)``, the tags of ``x_train``.
         x: int array ``(m, time2)`` to tag.
         context: how many ids the table looks at (the current one included), >= 1.
 
@@ -407,10 +410,10 @@ def insert_boundaries(letters: str, tags: Sequence[int]) -> str:
     Raises:
         ValueError: if the lengths differ.
     """
-    tags = np.asarray(tags).ravel()
-    if len(tags) != len(letters):
-        raise ValueError(f"tags has {len(tags)} values for {len(letters)} letters.")
-    out = "".join(c + (" " if t else "") for c, t in zip(letters, tags, strict=True))
+    flags = np.asarray(tags).ravel()
+    if len(flags) != len(letters):
+        raise ValueError(f"tags has {len(flags)} values for {len(letters)} letters.")
+    out = "".join(c + (" " if t else "") for c, t in zip(letters, flags, strict=True))
     return out.rstrip(" ")
 
 
@@ -420,7 +423,8 @@ def tagged_windows(
     """Cut an id stream and its aligned tags into windows of the same ``seq_len`` steps.
 
     Args:
-        ids, tags: arrays of shape ``(n,)``.
+        ids: array of shape ``(n,)``.
+        tags: array of shape ``(n,)``, aligned with ``ids``.
         seq_len: length of each window.
         step: distance between the starts of consecutive windows (``seq_len`` when None: no
             overlap).

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from course_lib._checks import finite_float, positive_int
+
+if TYPE_CHECKING:
+    from course_lib.data.text import CharVocabulary
 
 __all__ = [
     "sample_from_logits",
@@ -48,8 +53,8 @@ def sample_from_logits(
 
 
 def generate_text(
-    model,
-    vocab,
+    model: Any,
+    vocab: CharVocabulary,
     prompt: str,
     length: int,
     temperature: float = 0.7,
@@ -104,7 +109,7 @@ def generate_text(
 
 
 def generate_tokens(
-    model,
+    model: Any,
     context: np.ndarray,
     start_id: int,
     end_id: int,

@@ -19,8 +19,10 @@ def _random_cell(rng: np.random.Generator, features: int, units: int) -> SimpleR
 
 
 def check_run_in_chunks(fn: Callable) -> bool:
-    """Exercise 1: ``fn(cell, x, chunk)`` runs ``cell`` over ``x`` in pieces of ``chunk`` steps,
-    carrying the hidden state across pieces, and returns all hidden states ``(batch, time, units)``.
+    """Exercise 1: check a function that runs a cell over a sequence in chunks.
+
+    ``fn(cell, x, chunk)`` runs ``cell`` over ``x`` in pieces of ``chunk`` steps, carrying the
+    hidden state across pieces, and returns all hidden states ``(batch, time, units)``.
     """
 
     def check(fn: Callable) -> None:
@@ -45,9 +47,11 @@ def check_run_in_chunks(fn: Callable) -> bool:
 
 
 def check_linear_jacobian_norms(fn: Callable) -> bool:
-    """Exercise 2: ``fn(kernel, recurrent_kernel, max_lag)`` returns, for a linear RNN
-    ``h_t = x_t W_x + h_{t-1} W_h``, the Frobenius norms of ``d h_T / d x_{T-k}`` for
-    ``k = 0 .. max_lag`` as an array of shape ``(max_lag + 1,)``.
+    """Exercise 2: check the Jacobian norms of a linear RNN.
+
+    ``fn(kernel, recurrent_kernel, max_lag)`` returns, for a linear RNN ``h_t = x_t W_x + h_{t-1}
+    W_h``, the Frobenius norms of ``d h_T / d x_{T-k}`` for ``k = 0 .. max_lag`` as an array of
+    shape ``(max_lag + 1,)``.
     """
 
     def check(fn: Callable) -> None:
@@ -80,8 +84,10 @@ def check_linear_jacobian_norms(fn: Callable) -> bool:
 
 
 def check_sample_with_temperature(fn: Callable) -> bool:
-    """Exercise 3: ``fn(logits, temperature, rng)`` draws one id per row of ``logits``
-    ``(batch, vocab)`` from ``softmax(logits / temperature)``; temperature 0 means arg-max.
+    """Exercise 3: check sampling with a temperature.
+
+    ``fn(logits, temperature, rng)`` draws one id per row of ``logits`` ``(batch, vocab)`` from
+    ``softmax(logits / temperature)``; temperature 0 means arg-max.
     """
 
     def check(fn: Callable) -> None:

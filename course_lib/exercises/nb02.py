@@ -10,9 +10,11 @@ from course_lib.exercises import run_check
 
 
 def check_rnn_output_shapes(fn: Callable) -> bool:
-    """Exercise 1: ``fn(cell, batch, time, features, units, return_sequences, return_state)``
-    returns the list of shapes (tuples) a Keras layer of that cell type returns: the output
-    first, then each state when ``return_state`` is True.
+    """Exercise 1: check the output shapes of a Keras recurrent layer.
+
+    ``fn(cell, batch, time, features, units, return_sequences, return_state)`` returns the list of
+    shapes (tuples) a Keras layer of that cell type returns: the output first, then each state when
+    ``return_state`` is True.
     """
 
     def check(fn: Callable) -> None:
@@ -47,9 +49,11 @@ def check_rnn_output_shapes(fn: Callable) -> bool:
 
 
 def check_last_real_state(fn: Callable) -> bool:
-    """Exercise 2: ``fn(states, ids)`` picks, from every hidden state ``(batch, time, units)``
-    of an RNN run over a right-padded batch ``ids`` ``(batch, time)`` (0 is padding), each
-    row's state at its last real step, shape ``(batch, units)``.
+    """Exercise 2: check picking each row's state at its last real step.
+
+    ``fn(states, ids)`` picks, from every hidden state ``(batch, time, units)`` of an RNN run over a
+    right-padded batch ``ids`` ``(batch, time)`` (0 is padding), each row's state at its last real
+    step, shape ``(batch, units)``.
     """
 
     def check(fn: Callable) -> None:
@@ -73,9 +77,11 @@ def check_last_real_state(fn: Callable) -> bool:
 
 
 def check_steps_after_convs(fn: Callable) -> bool:
-    """Exercise 3: ``fn(time, strides, padding)`` returns how many steps remain after a stack of
-    ``Conv1D`` layers with these strides, kernel size ``2 * stride`` and ``padding``
-    (``"same"`` or ``"valid"``), as in ``models.build_conv_rnn_classifier_model``.
+    """Exercise 3: check the number of steps left after strided convolutions.
+
+    ``fn(time, strides, padding)`` returns how many steps remain after a stack of ``Conv1D`` layers
+    with these strides, kernel size ``2 * stride`` and ``padding`` (``"same"`` or ``"valid"``), as
+    in ``models.build_conv_rnn_classifier_model``.
     """
 
     def check(fn: Callable) -> None:

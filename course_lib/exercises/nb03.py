@@ -11,8 +11,10 @@ from course_lib.exercises import run_check
 
 
 def check_lstm_step(fn: Callable) -> bool:
-    """Exercise 1: ``fn(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)`` returns the new
-    ``(h, c)`` of one LSTM step, with Keras' gate order i, f, g, o in the weight columns.
+    """Exercise 1: check one LSTM step written by hand.
+
+    ``fn(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)`` returns the new ``(h, c)`` of one
+    LSTM step, with Keras' gate order i, f, g, o in the weight columns.
     """
 
     def check(fn: Callable) -> None:
@@ -43,8 +45,10 @@ def check_lstm_step(fn: Callable) -> bool:
 
 
 def check_half_life(fn: Callable) -> bool:
-    """Exercise 2: ``fn(f)`` returns how many steps a constant forget gate value ``f`` (array,
-    each in (0, 1)) takes to halve what the cell stores, when nothing new is written.
+    """Exercise 2: check the half-life of a constant forget gate.
+
+    ``fn(f)`` returns how many steps a constant forget gate value ``f`` (array, each in (0, 1))
+    takes to halve what the cell stores, when nothing new is written.
     """
 
     def check(fn: Callable) -> None:
@@ -61,9 +65,11 @@ def check_half_life(fn: Callable) -> bool:
 
 
 def check_adding_problem(fn: Callable) -> bool:
-    """Exercise 3: ``fn(n, length, seed)`` returns the adding problem: ``x`` float32
-    ``(n, length, 2)`` with uniform [0, 1) values in channel 0 and exactly two 1s in channel 1
-    (one in each half of the sequence), and ``y`` ``(n, 1)``, the sum of the two marked values.
+    """Exercise 3: check a generator of the adding problem.
+
+    ``fn(n, length, seed)`` returns the adding problem: ``x`` float32 ``(n, length, 2)`` with
+    uniform [0, 1) values in channel 0 and exactly two 1s in channel 1 (one in each half of the
+    sequence), and ``y`` ``(n, 1)``, the sum of the two marked values.
     """
 
     def check(fn: Callable) -> None:

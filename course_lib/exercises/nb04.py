@@ -47,8 +47,10 @@ def _check_step(fn: Callable, reset_after: bool, seed: int) -> None:
 
 
 def check_gru_step(fn: Callable) -> bool:
-    """Exercise 1: ``fn(x_t, h_prev, kernel, recurrent_kernel, bias)`` returns the new hidden
-    state of one Keras GRU step with ``reset_after=True`` (``bias`` has shape ``(2, 3 * units)``).
+    """Exercise 1: check one GRU step written by hand (``reset_after=True``).
+
+    ``fn(x_t, h_prev, kernel, recurrent_kernel, bias)`` returns the new hidden state of one Keras
+    GRU step with ``reset_after=True`` (``bias`` has shape ``(2, 3 * units)``).
     """
     return run_check(
         "Exercise 1 (one GRU step, reset after)", fn, lambda f: _check_step(f, True, 404)
@@ -56,8 +58,10 @@ def check_gru_step(fn: Callable) -> bool:
 
 
 def check_reset_before_step(fn: Callable) -> bool:
-    """Exercise 2: the same step in the original form, ``reset_after=False`` (``bias`` has shape
-    ``(3 * units,)``, and the reset gate multiplies ``h_prev`` before the recurrent product).
+    """Exercise 2: check one GRU step with the reset gate before the product.
+
+    the same step in the original form, ``reset_after=False`` (``bias`` has shape ``(3 * units,)``,
+    and the reset gate multiplies ``h_prev`` before the recurrent product).
     """
     return run_check(
         "Exercise 2 (one GRU step, reset before)", fn, lambda f: _check_step(f, False, 405)
@@ -80,9 +84,11 @@ def _keras_count(cell: str, features: int, units: int, reset_after: bool) -> int
 
 
 def check_count_params(fn: Callable) -> bool:
-    """Exercise 3: ``fn(cell, features, units, reset_after=True)`` returns the number of weights
-    of one Keras recurrent layer, ``cell`` being ``"simple_rnn"``, ``"lstm"`` or ``"gru"``
-    (``reset_after`` only matters for the GRU).
+    """Exercise 3: check the weight count of a Keras recurrent layer.
+
+    ``fn(cell, features, units, reset_after=True)`` returns the number of weights of one Keras
+    recurrent layer, ``cell`` being ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (``reset_after`` only
+    matters for the GRU).
     """
 
     def check(fn: Callable) -> None:

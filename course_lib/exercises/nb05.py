@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -12,10 +13,12 @@ _MODES = ("concat", "sum", "ave", "mul")
 
 
 def check_merge_directions(fn: Callable) -> bool:
-    """Exercise 1: ``fn(forward, backward_as_computed, merge_mode)`` returns what
-    ``Bidirectional(..., return_sequences=True)`` outputs. ``forward`` is ``(batch, time,
-    units)`` in time order; ``backward_as_computed`` is the backward layer's output in the order
-    it was computed (its first row belongs to the last time step).
+    """Exercise 1: check merging the two directions of a bidirectional layer.
+
+    ``fn(forward, backward_as_computed, merge_mode)`` returns what ``Bidirectional(...,
+    return_sequences=True)`` outputs. ``forward`` is ``(batch, time, units)`` in time order;
+    ``backward_as_computed`` is the backward layer's output in the order it was computed (its first
+    row belongs to the last time step).
     """
     import keras
 
@@ -44,9 +47,11 @@ def check_merge_directions(fn: Callable) -> bool:
 
 
 def check_bidirectional_params(fn: Callable) -> bool:
-    """Exercise 2: ``fn(cell, features, units)`` returns the number of weights of
-    ``Bidirectional(<cell>(units))`` on inputs with ``features`` values per step, for
-    ``cell`` in ``"simple_rnn"``, ``"lstm"``, ``"gru"`` (Keras' GRU with ``reset_after=True``).
+    """Exercise 2: check the weight count of a bidirectional layer.
+
+    ``fn(cell, features, units)`` returns the number of weights of ``Bidirectional(<cell>(units))``
+    on inputs with ``features`` values per step, for ``cell`` in ``"simple_rnn"``, ``"lstm"``,
+    ``"gru"`` (Keras' GRU with ``reset_after=True``).
     """
     import keras
 
@@ -80,9 +85,11 @@ def check_bidirectional_params(fn: Callable) -> bool:
 
 
 def check_future_influence(fn: Callable) -> bool:
-    """Exercise 3: ``fn(predict, x, t, seed=0)`` replaces every input step after ``t`` of ``x``
-    ``(batch, time, features)`` by Gaussian noise and returns the largest absolute change in
-    ``predict``'s outputs at steps ``0..t``: 0 for a causal model, more for one that peeks ahead.
+    """Exercise 3: check measuring how much future inputs change past outputs.
+
+    ``fn(predict, x, t, seed=0)`` replaces every input step after ``t`` of ``x`` ``(batch, time,
+    features)`` by Gaussian noise and returns the largest absolute change in ``predict``'s outputs
+    at steps ``0..t``: 0 for a causal model, more for one that peeks ahead.
     """
     import keras
 
@@ -102,7 +109,7 @@ def check_future_influence(fn: Callable) -> bool:
             [keras.Input((None, 3)), keras.layers.Conv1D(4, 3, padding="same")]
         )
 
-        def predict(model):
+        def predict(model: Any) -> Callable[[np.ndarray], np.ndarray]:
             return lambda inputs: np.asarray(model(np.asarray(inputs, "float32")))
 
         for t in (0, 5, 10):
@@ -121,7 +128,7 @@ def check_future_influence(fn: Callable) -> bool:
                     f"t={t}: compare the outputs at every step up to and including t."
                 )
 
-        def peeks_at_step_4(inputs):  # the output at step 4 is the input at step 5
+        def peeks_at_step_4(inputs: np.ndarray) -> np.ndarray:  # step 4 outputs step 5's input
             out = np.zeros_like(np.asarray(inputs))
             out[:, 4] = np.asarray(inputs)[:, 5]
             return out

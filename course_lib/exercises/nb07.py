@@ -11,7 +11,9 @@ from course_lib.exercises import run_check
 
 
 def check_convlstm_params(fn: Callable) -> bool:
-    """Exercise 1: ``fn(in_channels, filters, kernel_size)`` returns the number of weights of a
+    """Exercise 1: check the weight count of a ConvLSTM2D layer.
+
+    ``fn(in_channels, filters, kernel_size)`` returns the number of weights of a
     ``keras.layers.ConvLSTM2D(filters, kernel_size)`` reading ``in_channels`` channels.
     """
 
@@ -33,8 +35,10 @@ def check_convlstm_params(fn: Callable) -> bool:
 
 
 def check_bounce_step(fn: Callable) -> bool:
-    """Exercise 2: ``fn(position, velocity, high)`` moves integer positions by their velocity and
-    reflects them off walls at 0 and ``high``, flipping the velocity of what bounced.
+    """Exercise 2: check one step of bouncing motion.
+
+    ``fn(position, velocity, high)`` moves integer positions by their velocity and reflects them off
+    walls at 0 and ``high``, flipping the velocity of what bounced.
     """
 
     def check(fn: Callable) -> None:
@@ -80,8 +84,10 @@ def _last_frame_everywhere(x: np.ndarray) -> np.ndarray:
 
 
 def check_future_leak(fn: Callable) -> bool:
-    """Exercise 3: ``fn(predict, clips, t)`` replaces frames ``t, t+1, ...`` of ``clips`` with
-    noise and returns the largest absolute change of ``predict``'s outputs at steps before ``t``.
+    """Exercise 3: check measuring whether future frames leak into predictions.
+
+    ``fn(predict, clips, t)`` replaces frames ``t, t+1, ...`` of ``clips`` with noise and returns
+    the largest absolute change of ``predict``'s outputs at steps before ``t``.
     """
 
     def check(fn: Callable) -> None:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from course_lib.exercises import run_check
 
 
-def _additive_attention(h, regions, w_query, w_key, b_key, v):
+def _additive_attention(
+    h: np.ndarray,
+    regions: np.ndarray,
+    w_query: np.ndarray,
+    w_key: np.ndarray,
+    b_key: np.ndarray,
+    v: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     scores = np.tanh((h @ w_query)[:, None, :] + regions @ w_key + b_key) @ v  # (batch, R)
     scores = scores - scores.max(axis=1, keepdims=True)
     weights = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
@@ -18,10 +25,12 @@ def _additive_attention(h, regions, w_query, w_key, b_key, v):
 
 
 def check_attention_step(fn: Callable) -> bool:
-    """Exercise 1: ``fn(h, regions, w_query, w_key, b_key, v)`` returns ``(context, weights)`` of
-    additive attention for one decoder step: ``h (batch, units)``, ``regions (batch, R, d)``,
-    ``w_query (units, a)``, ``w_key (d, a)``, ``b_key (a,)``, ``v (a,)``; ``weights (batch, R)``
-    and ``context (batch, d)``.
+    """Exercise 1: check one step of additive attention over image regions.
+
+    ``fn(h, regions, w_query, w_key, b_key, v)`` returns ``(context, weights)`` of additive
+    attention for one decoder step: ``h (batch, units)``, ``regions (batch, R, d)``, ``w_query
+    (units, a)``, ``w_key (d, a)``, ``b_key (a,)``, ``v (a,)``; ``weights (batch, R)`` and ``context
+    (batch, d)``.
     """
 
     def check(fn: Callable) -> None:
@@ -54,9 +63,11 @@ def check_attention_step(fn: Callable) -> bool:
 
 
 def check_teacher_forcing_pairs(fn: Callable) -> bool:
-    """Exercise 2: ``fn(ids, start, end, max_len)`` turns one caption's word ids (a list) into the
-    teacher-forcing pair ``(inputs, targets)``, int arrays of length ``max_len``: inputs are the
-    start marker and the words, targets the words and the end marker, both padded with 0.
+    """Exercise 2: check building a teacher-forcing pair from a caption.
+
+    ``fn(ids, start, end, max_len)`` turns one caption's word ids (a list) into the teacher-forcing
+    pair ``(inputs, targets)``, int arrays of length ``max_len``: inputs are the start marker and
+    the words, targets the words and the end marker, both padded with 0.
     """
 
     def check(fn: Callable) -> None:
@@ -82,7 +93,9 @@ def check_teacher_forcing_pairs(fn: Callable) -> bool:
     return run_check("Exercise 2 (teacher-forcing inputs and targets)", fn, check)
 
 
-def _clipped(references, hypothesis, n):
+def _clipped(
+    references: Sequence[Sequence[str]], hypothesis: Sequence[str], n: int
+) -> tuple[int, int]:
     grams = Counter(tuple(hypothesis[i : i + n]) for i in range(len(hypothesis) - n + 1))
     best: Counter = Counter()
     for ref in references:
@@ -91,9 +104,11 @@ def _clipped(references, hypothesis, n):
 
 
 def check_clipped_precision(fn: Callable) -> bool:
-    """Exercise 3: ``fn(references, hypothesis, n)`` returns ``(matches, total)``: how many of
-    the hypothesis' n-grams appear in the references, each counted at most as often as it
-    appears in any single reference, and how many n-grams the hypothesis has.
+    """Exercise 3: check BLEU's clipped n-gram precision.
+
+    ``fn(references, hypothesis, n)`` returns ``(matches, total)``: how many of the hypothesis'
+    n-grams appear in the references, each counted at most as often as it appears in any single
+    reference, and how many n-grams the hypothesis has.
     """
 
     def check(fn: Callable) -> None:

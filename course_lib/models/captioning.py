@@ -22,6 +22,7 @@ decodes a batch with ``course_lib.decoding``'s greedy or beam search.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
@@ -30,6 +31,9 @@ from keras import ops
 from course_lib._checks import flag, positive_int, probability
 from course_lib.layers import BahdanauAttention
 from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
+
+if TYPE_CHECKING:
+    from course_lib.data.text import TokenVocabulary
 
 __all__ = [
     "RegionCoordinates",
@@ -52,7 +56,8 @@ class RegionCoordinates(keras.layers.Layer):
     left) to 1 (bottom / right), so a decoder that averages regions still knows where it looked.
     """
 
-    def call(self, grid):
+    def call(self, grid: Any) -> Any:
+        """``grid (batch, H, W, C)`` -> ``regions (batch, H * W, C + 2)``."""
         shape = ops.shape(grid)
         height, width = grid.shape[1], grid.shape[2]
         rows = ops.repeat(ops.linspace(-1.0, 1.0, height), width)
@@ -62,7 +67,8 @@ class RegionCoordinates(keras.layers.Layer):
         regions = ops.reshape(grid, (shape[0], height * width, grid.shape[3]))
         return ops.concatenate([regions, coords], axis=-1)
 
-    def compute_output_shape(self, input_shape):
+    def compute_output_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``(batch, H, W, C)`` -> ``(batch, H * W, C + 2)``."""
         batch, height, width, channels = input_shape
         return (batch, height * width, channels + 2)
 
@@ -135,7 +141,9 @@ class ShowAttendTellCell(keras.layers.Layer):
         where ``output = concat[h', context (batch, d), weights (batch, R)]``.
     """
 
-    def __init__(self, units, attention_units, n_regions, region_dim, **kwargs):
+    def __init__(
+        self, units: int, attention_units: int, n_regions: int, region_dim: int, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.units, self.attention_units = units, attention_units
         self.n_regions, self.region_dim = n_regions, region_dim
@@ -144,11 +152,13 @@ class ShowAttendTellCell(keras.layers.Layer):
         self.attention = BahdanauAttention(attention_units, name="attention")
         self.lstm_cell = keras.layers.LSTMCell(units, name="decoder_cell")
 
-    def build(self, input_shape):
+    def build(self, input_shape: tuple[Any, ...]) -> None:
+        """Create the attention's and the LSTM cell's weights for words of this shape."""
         self.attention.build((None, 1, self.units), (None, self.n_regions, self.region_dim))
         self.lstm_cell.build((None, input_shape[-1] + self.region_dim))
 
-    def call(self, word, states, training=False):
+    def call(self, word: Any, states: list[Any], training: bool = False) -> tuple[Any, list[Any]]:
+        """One step: see the class docstring's Call section."""
         h, c, flat = states
         regions = ops.reshape(flat, (-1, self.n_regions, self.region_dim))
         context, weights = self.attention(ops.expand_dims(h, 1), regions)
@@ -158,6 +168,7 @@ class ShowAttendTellCell(keras.layers.Layer):
         return ops.concatenate([h, context, weights], axis=-1), [h, c, flat]
 
     def get_config(self) -> dict:
+        """The constructor's arguments, so that a saved model can rebuild the cell."""
         return {
             **super().get_config(),
             "units": self.units,
@@ -279,9 +290,14 @@ def _cell_head_layers(region_dim: int, side: int) -> dict[str, keras.layers.Laye
     }
 
 
-def _apply_cell_head(regions, pooled, layers: dict, attention: bool):
-    """Cell logits, and the regions (with attention) or the pooled vector (without) extended
-    with the cells' digit probabilities."""
+def _apply_cell_head(
+    regions: Any, pooled: Any, layers: dict, attention: bool
+) -> tuple[Any, Any, Any]:
+    """Cell logits, and the regions or the pooled vector extended with cell probabilities.
+
+    With attention the regions carry the cells' digit probabilities; without, the pooled vector
+    does.
+    """
     side = int(round(regions.shape[1] ** 0.5))
     grid = layers["region_grid"](regions)
     cell_logits = layers["cell_digits"](layers["cells"](layers["cell_pool"](grid)))
@@ -380,7 +396,7 @@ def caption_inference_models(model: keras.Model) -> CaptionInference:
 def caption_images(
     inference: CaptionInference,
     images: np.ndarray,
-    vocab,
+    vocab: TokenVocabulary,
     max_length: int,
     beam_width: int = 1,
     batch_size: int = 256,
@@ -415,7 +431,10 @@ def caption_images(
 
 
 def caption_attention(
-    inference: CaptionInference, images: np.ndarray, captions: list[list[str]], vocab
+    inference: CaptionInference,
+    images: np.ndarray,
+    captions: list[list[str]],
+    vocab: TokenVocabulary,
 ) -> list[np.ndarray]:
     """Where the decoder looks while it writes each caption (all images decoded together).
 
@@ -455,7 +474,7 @@ def continue_captions(
     inference: CaptionInference,
     images: np.ndarray,
     prefixes: list[list[str]],
-    vocab,
+    vocab: TokenVocabulary,
     max_length: int,
 ) -> list[list[str]]:
     """Force each caption to start with the given words, then let the model go on greedily.

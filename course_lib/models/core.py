@@ -6,6 +6,8 @@ layers keep Keras' cuDNN-eligible defaults (tanh, sigmoid, no recurrent dropout,
 
 from __future__ import annotations
 
+from typing import Any
+
 import keras
 
 from course_lib._checks import choice, finite_float, flag, positive_int
@@ -253,7 +255,7 @@ def build_sequence_classifier_model(
 # many-to-many aligned and unaligned, and a convolution in front of an RNN.
 
 
-def _logits_model(inputs, z, size: int, name: str) -> keras.Model:
+def _logits_model(inputs: Any, z: Any, size: int, name: str) -> keras.Model:
     logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name="logits")(z)
     return keras.Model(inputs, logits, name=name)
 
@@ -414,7 +416,8 @@ def build_encoder_decoder_model(
     reading the target shifted right by one (start marker first). Both sides mask id 0.
 
     Args:
-        source_vocab_size, target_vocab_size: numbers of ids on each side.
+        source_vocab_size: number of ids of the source side.
+        target_vocab_size: number of ids of the target side.
         units: size of both hidden states.
         embedding_dim: size of each id's learned vector.
         cell: the recurrent cell type (see ``recurrent_layer``).

@@ -149,8 +149,14 @@ def build_stacked_rnn_model(
     Args:
         features: values per input step.
         n_outputs: outputs of the ``Dense`` head named ``"head"`` (logits or regression values).
-        depth, units, cell, bidirectional, residual, dropout, return_sequences: as in
-            ``stacked_recurrent_layers``.
+        depth: number of recurrent layers (>= 1).
+        units: hidden size, one int for every layer or one per layer.
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        bidirectional: wrap each layer in ``Bidirectional``.
+        residual: add a skip connection around every layer after the first.
+        dropout: rate of the dropout on every recurrent layer's output, in ``[0, 1)``.
+        return_sequences: output every step instead of the last one. See
+            ``stacked_recurrent_layers`` for the details of these options.
 
     Returns:
         A model mapping ``(batch, time, features)`` (any ``time``) to ``(batch, n_outputs)``, or
@@ -188,8 +194,13 @@ def build_stacked_char_language_model(
 
     Args:
         vocab_size: number of character ids.
-        depth, units, cell, residual, dropout: as in ``stacked_recurrent_layers``.
+        depth: number of recurrent layers (>= 1).
+        units: hidden size, one int for every layer or one per layer.
         embedding_dim: size of each character's learned vector.
+        cell: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``.
+        residual: add a skip connection around every layer after the first.
+        dropout: rate of the dropout on every recurrent layer's output, in ``[0, 1)``. See
+            ``stacked_recurrent_layers`` for the details of these options.
 
     Returns:
         A model mapping int ids ``(batch, time)`` to logits ``(batch, time, vocab_size)``.
@@ -224,7 +235,7 @@ def recurrent_layer_names(model: keras.Model) -> list[str]:
     Raises:
         ValueError: if the model has no layer named ``rnn1``.
     """
-    names = []
+    names: list[str] = []
     while any(layer.name == f"rnn{len(names) + 1}" for layer in model.layers):
         names.append(f"rnn{len(names) + 1}")
     if not names:
@@ -249,7 +260,8 @@ def kernel_gradient_norms(
 
     Args:
         model: a stacked model whose recurrent layers are named ``rnn1``, ``rnn2``, ...
-        x, y: a batch of inputs and targets.
+        x: a batch of inputs.
+        y: the batch's targets.
         loss: the training loss, e.g. ``SparseCategoricalCrossentropy(from_logits=True)``.
 
     Returns:
@@ -284,7 +296,8 @@ def input_gradient_norms(
     Args:
         model: a model from ``build_stacked_rnn_model`` or ``build_stacked_char_language_model``
             (the stack is replayed layer by layer following their wiring and names).
-        x, y: a batch of inputs and targets.
+        x: a batch of inputs.
+        y: the batch's targets.
         loss: the training loss.
 
     Returns:

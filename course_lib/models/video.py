@@ -315,7 +315,8 @@ def mse_per_step(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Mean squared pixel error at each forecast step, averaged over clips and pixels.
 
     Args:
-        predicted, truth: ``(batch, steps, ...)``, same shape.
+        predicted: the forecast frames, ``(batch, steps, ...)``.
+        truth: the true frames, same shape as ``predicted``.
 
     Returns:
         float64 ``(steps,)``.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -11,6 +12,11 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from course_lib._checks import int_in_range, positive_int
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+    from course_lib.cells import LSTMTrace
 
 __all__ = [
     "STYLE",
@@ -29,7 +35,7 @@ __all__ = [
     "plot_char_tags",
 ]
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (7.0, 3.6),
     "figure.dpi": 100,
     "axes.grid": True,
@@ -117,7 +123,14 @@ def _box(
         ax.text(*xy, text, ha="center", va="center", fontsize=fontsize)
 
 
-def _arrow(ax: Axes, start, end, label: str, colour: str, rad: float = 0.0) -> None:
+def _arrow(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    label: str,
+    colour: str,
+    rad: float = 0.0,
+) -> None:
     ax.add_patch(
         FancyArrowPatch(
             start,
@@ -273,7 +286,8 @@ def plot_metric_vs(
     Args:
         xs: the settings, shape ``(n,)``.
         curves: label -> metric values of shape ``(n,)``.
-        xlabel, ylabel: axis labels.
+        xlabel: the x axis' label.
+        ylabel: the y axis' label.
         ax: where to draw.
         title: the axes' title.
         logx: use a log scale on x.
@@ -297,7 +311,7 @@ def plot_metric_vs(
 
 
 def plot_lstm_gates(
-    trace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
+    trace: LSTMTrace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
 ) -> Sequence[Axes]:
     """Heatmaps of an LSTM's input, forget and output gates and its cell state over time.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -92,7 +93,7 @@ def _dot(ax: Axes, xy: tuple[float, float]) -> None:
     ax.add_patch(Circle(xy, 0.06, facecolor=_WIRE, edgecolor=_WIRE, zorder=3))
 
 
-def _label(ax: Axes, xy: tuple[float, float], text: str, **kwargs) -> None:
+def _label(ax: Axes, xy: tuple[float, float], text: str, **kwargs: Any) -> None:
     kwargs.setdefault("fontsize", 10)
     kwargs.setdefault("ha", "center")
     kwargs.setdefault("va", "center")
@@ -456,7 +457,7 @@ def plot_convlstm_cell(ax: Axes | None = None, *, peepholes: bool = False) -> Ax
     _label(ax, (11.2, conv - 0.75), "$H_t$", fontsize=11)
 
     if peepholes:
-        dashed = dict(arrow=True, colour="tab:purple", lw=1.2, linestyle="--")
+        dashed: dict[str, Any] = dict(arrow=True, colour="tab:purple", lw=1.2, linestyle="--")
         peep = 3.9
         _wire(ax, [(1.35, top), (1.35, peep), (xi - 0.3, peep), (xi - 0.3, tip)], **dashed)
         _dot(ax, (1.35, top))
@@ -517,7 +518,7 @@ class GateToyTrace:
     read: tuple[int, ...]
 
 
-def _step_index(value, name: str, low: int, high: int) -> int:
+def _step_index(value: Any, name: str, low: int, high: int) -> int:
     if (
         isinstance(value, bool)
         or not isinstance(value, int | np.integer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -10,10 +11,13 @@ from matplotlib.axes import Axes
 from course_lib._checks import int_in_range
 from course_lib.plots.core import _axes, _unit_heatmaps
 
+if TYPE_CHECKING:
+    from course_lib.cells import GRUTrace
+
 __all__: list[str] = ["plot_gru_gates", "plot_gate_timecourse"]
 
 
-def _check_trace(trace, example: int | None = None) -> None:
+def _check_trace(trace: Any, example: int | None = None) -> None:
     for name in ("z", "r", "candidate", "h"):
         values = getattr(trace, name, None)
         if values is None or np.ndim(values) != 3:
@@ -27,7 +31,7 @@ def _check_trace(trace, example: int | None = None) -> None:
 
 
 def plot_gru_gates(
-    trace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
+    trace: GRUTrace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
 ) -> Sequence[Axes]:
     """Heatmaps of a GRU's update gate, reset gate, candidate and hidden state over time.
 
@@ -60,7 +64,10 @@ def plot_gru_gates(
 
 
 def plot_gate_timecourse(
-    trace, mark: int | None = None, units: Sequence[int] | None = None, ax: Axes | None = None
+    trace: GRUTrace,
+    mark: int | None = None,
+    units: Sequence[int] | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Mean update and reset gate at every step, averaged over the batch (and chosen units).
 

@@ -117,9 +117,9 @@ def plot_rollout_errors(
         raise ValueError("errors must map at least one label to its per-step errors.")
     ax = _axes(ax)
     for i, (label, values) in enumerate(errors.items()):
-        values = np.asarray(values, dtype=float)
-        steps = np.arange(1, len(values) + 1)
-        ax.plot(steps, values, marker="o", color=f"C{i}", label=label)
+        curve = np.asarray(values, dtype=float)
+        steps = np.arange(1, len(curve) + 1)
+        ax.plot(steps, curve, marker="o", color=f"C{i}", label=label)
     ax.set_xlabel("steps ahead")
     ax.set_ylabel(ylabel)
     ax.set_xticks(steps)
@@ -193,7 +193,7 @@ def animation_html(rows: Mapping[str, np.ndarray], interval: int = 400) -> str:
     try:
         return anim.to_jshtml(default_mode="loop")
     finally:
-        plt.close(anim._fig)
+        plt.close(anim._fig)  # type: ignore[attr-defined]  # the animation's own figure
 
 
 def plot_hidden_channels(

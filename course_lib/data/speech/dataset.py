@@ -18,7 +18,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -67,8 +67,9 @@ def random_transcripts(
         vocabulary: ``"digits"`` (zero ... nine), ``"commands"`` (the digits and the ten
             core words of the Speech Commands set: yes, no, up, down, left, right, on, off,
             stop, go; 20 words) or ``"words"`` (the digits and all of ``COMMAND_WORDS``, 52).
-        min_words, max_words: the number of words per transcript, drawn uniformly in
-            ``[min_words, max_words]``.
+        min_words: the fewest words in a transcript.
+        max_words: the most words in a transcript; each transcript's length is drawn
+            uniformly in ``[min_words, max_words]``.
         seed: random seed; the same seed gives the same transcripts.
 
     Returns:
@@ -234,8 +235,11 @@ class SpeechSet:
 
 
 def _default_cache_dir() -> Path:
-    """``$COURSE_DATA_DIR/speech`` if set; else the repository's ``data/speech`` when the package
-    runs from a checkout; else ``~/.cache/rnn-course/speech`` (e.g. installed on Colab)."""
+    """Where the speech cache lives.
+
+    ``$COURSE_DATA_DIR/speech`` if set; else the repository's ``data/speech`` when the package
+    runs from a checkout; else ``~/.cache/rnn-course/speech`` (e.g. installed on Colab).
+    """
     if os.environ.get("COURSE_DATA_DIR"):
         return Path(os.environ["COURSE_DATA_DIR"]) / "speech"
     repo_data = Path(__file__).resolve().parents[3] / "data"
@@ -350,7 +354,8 @@ def load_synthetic_speech(
         n: number of utterances.
         split: ``"train"`` (training speakers) or ``"test"`` (held-out variants).
         vocabulary: ``"digits"``, ``"commands"`` or ``"words"`` (see ``random_transcripts``).
-        min_words, max_words: words per utterance.
+        min_words: the fewest words per utterance.
+        max_words: the most words per utterance.
         rates: (low, high) speaking rate in words per minute.
         pitches: (low, high) base pitch, 0-100.
         pitch_ranges: (low, high) intonation range, 0-100.
@@ -423,9 +428,10 @@ def load_synthetic_speech(
     if snr_db is None:
         levels = np.full(n, np.inf)
     elif np.ndim(snr_db) == 0:
-        levels = np.full(n, float(snr_db))
+        levels = np.full(n, float(cast(float, snr_db)))
     else:
-        levels = rng.uniform(float(snr_db[0]), float(snr_db[1]), size=n)
+        bounds = cast(tuple[float, float], snr_db)
+        levels = rng.uniform(float(bounds[0]), float(bounds[1]), size=n)
     noise_rng = np.random.default_rng([seed, 3])
     waves = [add_noise(w, None if np.isinf(s) else s, noise_rng) for w, s in zip(clean, levels)]
     params = dict(params, snr_db=snr_db, settings=settings, cache_path=str(path))

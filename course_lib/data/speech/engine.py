@@ -128,8 +128,10 @@ def _elf_symbols(path: str | Path) -> list[_Symbol]:
 
 
 def _state_symbols(symbols: list[_Symbol]) -> list[_Symbol]:
-    """The symbols to save and restore: data objects named in ``_STATE_VARIABLES`` lying inside
-    ``.data`` or ``.bss``; functions, read-only data and anything else are never chosen.
+    """The symbols to save and restore: data objects named in ``_STATE_VARIABLES``.
+
+    Only objects lying inside ``.data`` or ``.bss`` are chosen; functions, read-only data and
+    anything else never are.
 
     Raises:
         _NoSnapshot: if some state variable is not found among them.
@@ -165,7 +167,10 @@ def _state_snapshot(lib: Any, path: str | Path) -> _Snapshot:
     for name in _ANCHORS:
         if name not in functions:
             raise _NoSnapshot(f"{path} has no function {name}")
-        bases.add(ctypes.cast(getattr(lib, name), ctypes.c_void_p).value - functions[name])
+        address = ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
+        if address is None:
+            raise _NoSnapshot(f"{path}: the loaded library's {name} is a null pointer")
+        bases.add(address - functions[name])
     if len(bases) != 1:
         raise _NoSnapshot(f"{path} is not the library that was loaded (its addresses differ)")
     (base,) = bases
@@ -230,7 +235,7 @@ class _Espeak:
             ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
         )
 
-        def collect(wav, n, events):  # called by the library with each block of samples
+        def collect(wav: Any, n: int, events: Any) -> int:  # called with each block of samples
             if n > 0 and wav:
                 self._chunks.append(np.ctypeslib.as_array(wav, shape=(n,)).copy())
             return 0
@@ -293,7 +298,8 @@ def resample(wave: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
 
     Args:
         wave: float waveform, shape ``(samples,)``.
-        rate_in, rate_out: sample rates in Hz.
+        rate_in: the input's sample rate in Hz.
+        rate_out: the output's sample rate in Hz.
 
     Returns:
         float32 waveform at ``rate_out``, shape ``(about samples * rate_out / rate_in,)``.

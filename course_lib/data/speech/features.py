@@ -86,7 +86,7 @@ def log_mel_spectrogram(
     step_ms: float = 10.0,
     n_mels: int = 40,
     normalize: bool = True,
-):
+) -> Any:
     """Log-mel spectrogram of one waveform, in TensorFlow (usable inside ``tf.data``).
 
     Short-time Fourier transform (Hann windows of ``frame_ms``, every ``step_ms``), power
@@ -100,7 +100,8 @@ def log_mel_spectrogram(
     Args:
         wave: float waveform, shape ``(samples,)``.
         sample_rate: Hz.
-        frame_ms, step_ms: window length and hop in milliseconds.
+        frame_ms: window length in milliseconds.
+        step_ms: hop between windows in milliseconds.
         n_mels: number of mel channels.
         normalize: normalise each channel over time.
 
@@ -143,7 +144,7 @@ def speech_dataset(
     augment: bool = False,
     max_time_mask: int = 10,
     max_freq_mask: int = 6,
-):
+) -> Any:
     """A ``tf.data`` pipeline: waveform -> normalised log-mel features, text -> CTC labels.
 
     Features are computed in the pipeline (``log_mel_spectrogram``); utterances are sorted into
@@ -161,7 +162,8 @@ def speech_dataset(
         augment: SpecAugment-style masking for training: two bands of up to
             ``max_freq_mask`` mel channels and two spans of up to ``max_time_mask`` frames are
             set to 0 (the mean), at random places drawn afresh every epoch (seeded).
-        max_time_mask, max_freq_mask: the largest masks.
+        max_time_mask: the longest time mask, in frames.
+        max_freq_mask: the widest frequency mask, in mel channels.
 
     Returns:
         A dataset of ``(features (batch, frames, n_mels), labels (batch, longest text))``.
@@ -191,11 +193,11 @@ def speech_dataset(
         ds = ds.shuffle(len(speech), seed=seed, reshuffle_each_iteration=True)
     rate = speech.sample_rate
 
-    def features(wave, label):
+    def features(wave: Any, label: Any) -> tuple[Any, Any]:
         mel = log_mel_spectrogram(wave, sample_rate=rate, n_mels=n_mels)
         return mel, label
 
-    def pad_frames(mel, label):
+    def pad_frames(mel: Any, label: Any) -> tuple[Any, Any]:
         frames = tf.shape(mel)[1]
         extra = (-frames) % pad_to_multiple
         return tf.pad(mel, [[0, 0], [0, extra], [0, 0]]), label
@@ -207,7 +209,7 @@ def speech_dataset(
         noise = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
         ds = tf.data.Dataset.zip((ds, noise.batch(2)))
 
-        def mask(pair, randoms):
+        def mask(pair: tuple[Any, Any], randoms: Any) -> tuple[Any, Any]:
             mel, label = pair
             frames = tf.shape(mel)[0]
             keep = tf.ones_like(mel)
