@@ -96,3 +96,10 @@ def test_sweep_table_reports_worst_seed_margin_and_unreached_checks():
     assert "| 03_lstm | accuracy | >= 0.95 | 2/3 | 0.9 | 2 | -0.05 | 0.97 | 0.25 |" in quick
     assert "| 03_lstm | loss | <= 0.5 | 2/3 | 0.45 | 3 | +0.05 | 0.45 |  |" in quick
     assert "| 01_rnn | mae | <= 2 | 1/1 | 1 | 1 | +1 | 1 |  |" in standard
+
+
+def test_sweep_table_counts_a_check_once_per_seed():
+    twice = [_check("accuracy", 0.97, 0.95), _check("accuracy", 0.97, 0.95)]
+    table = sweep_table([_run(1, True, twice), _run(2, True, [_check("accuracy", 0.99, 0.95)])])
+    assert table.count("| 03_lstm | accuracy |") == 1
+    assert "| 03_lstm | accuracy | >= 0.95 | 2/2 | 0.97 | 1 | +0.02 |" in table

@@ -280,9 +280,11 @@ def sweep_table(rows: list[dict]) -> str:
             )
             names: list[str] = []
             for r in mine:
-                names += [c["check"] for c in r.get("checks", []) if c["check"] not in names]
+                for c in r.get("checks", []):
+                    if c["check"] not in names:
+                        names.append(c["check"])
             for check in names:
-                found = {
+                found = {  # a seed's last record of the check (a notebook may recheck it)
                     r["seed"]: c for r in mine for c in r.get("checks", []) if c["check"] == check
                 }
                 worst_seed = min(found, key=lambda s: found[s]["margin"])
