@@ -88,6 +88,36 @@ def _standard_gated_cell(layer: Any, expected: str) -> Any:
     return cell
 
 
+def _checked_weights(
+    kernel: np.ndarray, recurrent_kernel: np.ndarray, gates: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Both weight matrices as float64, checked against each other, and the number of units.
+
+    ``gates`` is how many blocks of ``units`` columns the cell packs side by side: 1 for the
+    simple RNN, 4 for the LSTM (i, f, g, o), 3 for the GRU (z, r, h).
+    """
+    kernel = np.asarray(kernel, dtype=np.float64)
+    recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
+    columns = "units" if gates == 1 else f"{gates} * units"
+    if kernel.ndim != 2 or kernel.shape[1] % gates or kernel.shape[1] == 0:
+        raise ValueError(f"kernel must have shape (features, {columns}); got {kernel.shape}.")
+    units = kernel.shape[1] // gates
+    if recurrent_kernel.shape != (units, gates * units):
+        raise ValueError(
+            f"recurrent_kernel must have shape ({units}, {gates * units}) to match the kernel; "
+            f"got {recurrent_kernel.shape}."
+        )
+    return kernel, recurrent_kernel, units
+
+
+def _checked_bias(bias: np.ndarray | None, shape: tuple[int, ...], when: str = "") -> np.ndarray:
+    """The bias as float64 (zeros when None), checked to have ``shape``."""
+    bias = np.zeros(shape) if bias is None else np.asarray(bias, dtype=np.float64)
+    if bias.shape != shape:
+        raise ValueError(f"bias must have shape {shape}{when}; got {bias.shape}.")
+    return bias
+
+
 class SimpleRNNScratch:
     """The Elman recurrence ``h_t = g(x_t W_x + h_{t-1} W_h + b)``, one step at a time.
 
@@ -107,23 +137,11 @@ class SimpleRNNScratch:
         bias: np.ndarray | None = None,
         activation: str = "tanh",
     ) -> None:
-        kernel = np.asarray(kernel, dtype=np.float64)
-        recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
-        if kernel.ndim != 2:
-            raise ValueError(f"kernel must have shape (features, units); got {kernel.shape}.")
-        units = kernel.shape[1]
-        if recurrent_kernel.shape != (units, units):
-            raise ValueError(
-                f"recurrent_kernel must have shape ({units}, {units}) to match the kernel; "
-                f"got {recurrent_kernel.shape}."
-            )
+        kernel, recurrent_kernel, units = _checked_weights(kernel, recurrent_kernel, gates=1)
         self.use_bias = bias is not None
-        bias = np.zeros(units) if bias is None else np.asarray(bias, dtype=np.float64)
-        if bias.shape != (units,):
-            raise ValueError(f"bias must have shape ({units},); got {bias.shape}.")
         self.kernel = kernel
         self.recurrent_kernel = recurrent_kernel
-        self.bias = bias
+        self.bias = _checked_bias(bias, (units,))
         self.activation = activation
         self._g = activation_fn(activation)
 
@@ -171,17 +189,12 @@ class SimpleRNNScratch:
         """
         x = _check_sequence_input(x, self.features, type(self).__name__)
         batch, steps, _ = x.shape
-        h = self._initial_state(initial_state, batch)
+        h = _initial_state(initial_state, batch, self.units)
         states = np.empty((batch, steps, self.units))
         for t in range(steps):
             h = self.step(x[:, t], h)
             states[:, t] = h
         return states
-
-    def _initial_state(self, initial_state: np.ndarray | None, batch: int) -> np.ndarray:
-        if initial_state is None:
-            return np.zeros((batch, self.units))
-        return _state(initial_state, batch, self.units)
 
     def count_params(self) -> int:
         """Number of weights as Keras counts them: ``units * (features + units + 1)``."""
@@ -226,20 +239,9 @@ class LSTMScratch:
     def __init__(
         self, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray | None = None
     ) -> None:
-        kernel = np.asarray(kernel, dtype=np.float64)
-        recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
-        if kernel.ndim != 2 or kernel.shape[1] % 4:
-            raise ValueError(f"kernel must have shape (features, 4 * units); got {kernel.shape}.")
-        units = kernel.shape[1] // 4
-        if recurrent_kernel.shape != (units, 4 * units):
-            raise ValueError(
-                f"recurrent_kernel must have shape ({units}, {4 * units}) to match the kernel; "
-                f"got {recurrent_kernel.shape}."
-            )
+        kernel, recurrent_kernel, units = _checked_weights(kernel, recurrent_kernel, gates=4)
         self.use_bias = bias is not None
-        bias = np.zeros(4 * units) if bias is None else np.asarray(bias, dtype=np.float64)
-        if bias.shape != (4 * units,):
-            raise ValueError(f"bias must have shape ({4 * units},); got {bias.shape}.")
+        bias = _checked_bias(bias, (4 * units,))
         self.kernel, self.recurrent_kernel, self.bias = kernel, recurrent_kernel, bias
 
     @property
@@ -317,6 +319,13 @@ class LSTMScratch:
         )
 
 
+def _initial_state(initial_state: np.ndarray | None, batch: int, units: int) -> np.ndarray:
+    """``h_0``: zeros when None (Keras' default: a blank memory), else the checked state."""
+    if initial_state is None:
+        return np.zeros((batch, units))
+    return _state(initial_state, batch, units)
+
+
 def _state(value: np.ndarray, batch: int, units: int) -> np.ndarray:
     value = np.asarray(value, dtype=np.float64)
     if value.shape != (batch, units):
@@ -375,24 +384,10 @@ class GRUScratch:
         reset_after: bool = True,
     ) -> None:
         reset_after = flag(reset_after, "reset_after")
-        kernel = np.asarray(kernel, dtype=np.float64)
-        recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
-        if kernel.ndim != 2 or kernel.shape[1] % 3 or kernel.shape[1] == 0:
-            raise ValueError(f"kernel must have shape (features, 3 * units); got {kernel.shape}.")
-        units = kernel.shape[1] // 3
-        if recurrent_kernel.shape != (units, 3 * units):
-            raise ValueError(
-                f"recurrent_kernel must have shape ({units}, {3 * units}) to match the kernel; "
-                f"got {recurrent_kernel.shape}."
-            )
+        kernel, recurrent_kernel, units = _checked_weights(kernel, recurrent_kernel, gates=3)
         bias_shape = (2, 3 * units) if reset_after else (3 * units,)
         self.use_bias = bias is not None
-        bias = np.zeros(bias_shape) if bias is None else np.asarray(bias, dtype=np.float64)
-        if bias.shape != bias_shape:
-            raise ValueError(
-                f"bias must have shape {bias_shape} when reset_after={bool(reset_after)}; "
-                f"got {bias.shape}."
-            )
+        bias = _checked_bias(bias, bias_shape, when=f" when reset_after={reset_after}")
         self.kernel, self.recurrent_kernel, self.bias = kernel, recurrent_kernel, bias
         self.reset_after = bool(reset_after)
 
@@ -457,11 +452,7 @@ class GRUScratch:
         """
         x = _check_sequence_input(x, self.features, type(self).__name__)
         batch, steps, _ = x.shape
-        h = (
-            np.zeros((batch, self.units))
-            if initial_state is None
-            else _state(initial_state, batch, self.units)
-        )
+        h = _initial_state(initial_state, batch, self.units)
         names = ("z", "r", "candidate", "h")
         out = {k: np.empty((batch, steps, self.units)) for k in names}
         for t in range(steps):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib._checks import flag, positive_int
+
 
 def marked_recall(
     n: int,
@@ -53,10 +55,8 @@ def marked_recall(
         ("noise_channels", noise_channels, 0),
     )
     for label, value, low in checks:
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-            raise ValueError(f"{label} must be an integer >= {low}; got {value!r}.")
-    if not isinstance(random_position, bool | np.bool_):
-        raise ValueError(f"random_position must be True or False; got {random_position!r}.")
+        positive_int(value, label, low)
+    flag(random_position, "random_position")
     rng = np.random.default_rng(seed)
     length = prefix + lag + 1
     symbols = rng.integers(0, n_symbols, size=(n, length))

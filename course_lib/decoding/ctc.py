@@ -102,8 +102,7 @@ def ctc_decode(
 
     if strategy not in ("greedy", "beam_search"):
         raise ValueError(f"strategy must be 'greedy' or 'beam_search'; got {strategy!r}.")
-    if isinstance(beam_width, bool) or not isinstance(beam_width, int) or beam_width < 1:
-        raise ValueError(f"beam_width must be a positive integer; got {beam_width!r}.")
+    beam_width = positive_int(beam_width, "beam_width")
     logits = np.asarray(logits, dtype=np.float32)
     if logits.ndim != 3:
         raise ValueError(f"logits must be (batch, frames, classes); got shape {logits.shape}.")

@@ -111,6 +111,19 @@ def _model_name(cell: str, bidirectional: bool, task: str) -> str:
     return f"{'bidirectional_' if bidirectional else ''}{cell}_{task}"
 
 
+def _logits_model(inputs: Any, z: Any, size: int, name: str) -> keras.Model:
+    """The model from ``inputs`` to a float32 ``Dense`` layer of ``size`` logits on ``z``."""
+    logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name="logits")(z)
+    return keras.Model(inputs, logits, name=name)
+
+
+def _forecaster_model(inputs: Any, z: Any, scale: float, name: str) -> keras.Model:
+    """One predicted value from ``z``, multiplied back by ``scale`` (layers "head", "scale_out")."""
+    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
+    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
+    return keras.Model(inputs, outputs, name=name)
+
+
 def build_rnn_forecaster_model(
     units: int = 32, scale: float = 1.0, cell: str = "simple_rnn"
 ) -> keras.Model:
@@ -129,9 +142,7 @@ def build_rnn_forecaster_model(
     inputs = keras.Input(shape=(None, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = recurrent_layer(cell, units, name="rnn")(z)
-    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
-    return keras.Model(inputs, outputs, name=f"{cell}_forecaster")
+    return _forecaster_model(inputs, z, scale, f"{cell}_forecaster")
 
 
 def build_dense_forecaster_model(window: int, units: int = 32, scale: float = 1.0) -> keras.Model:
@@ -151,9 +162,7 @@ def build_dense_forecaster_model(window: int, units: int = 32, scale: float = 1.
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
     z = keras.layers.Flatten(name="flatten")(z)
     z = keras.layers.Dense(positive_int(units, "units"), activation="relu", name="hidden")(z)
-    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
-    return keras.Model(inputs, outputs, name="dense_forecaster")
+    return _forecaster_model(inputs, z, scale, "dense_forecaster")
 
 
 def build_conv_forecaster_model(filters: int = 32, scale: float = 1.0) -> keras.Model:
@@ -177,9 +186,7 @@ def build_conv_forecaster_model(filters: int = 32, scale: float = 1.0) -> keras.
         filters, 5, padding="causal", dilation_rate=4, activation="relu", name="conv2"
     )(z)
     z = keras.layers.GlobalAveragePooling1D(name="pool")(z)
-    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
-    outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
-    return keras.Model(inputs, outputs, name="conv_forecaster")
+    return _forecaster_model(inputs, z, scale, "conv_forecaster")
 
 
 def build_char_language_model(
@@ -212,8 +219,7 @@ def build_char_language_model(
         vocab_size, positive_int(embedding_dim, "embedding_dim"), name="embedding"
     )(inputs)
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
-    logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(z)
-    return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "char_lm"))
+    return _logits_model(inputs, z, vocab_size, _model_name(cell, bidirectional, "char_lm"))
 
 
 def build_sequence_classifier_model(
@@ -246,18 +252,13 @@ def build_sequence_classifier_model(
     n_classes = positive_int(n_classes, "n_classes")
     inputs = keras.Input(shape=(None, features), name="sequence")
     z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, **rnn_kwargs)(inputs)
-    logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(z)
-    return keras.Model(inputs, logits, name=_model_name(cell, bidirectional, "classifier"))
+    name = _model_name(cell, bidirectional, "classifier")
+    return _logits_model(inputs, z, n_classes, name)
 
 
 # ---------------------------------------------------------------------------------------------
 # The shapes of sequence problems (notebook 02): one-to-one, one-to-many, many-to-one,
 # many-to-many aligned and unaligned, and a convolution in front of an RNN.
-
-
-def _logits_model(inputs: Any, z: Any, size: int, name: str) -> keras.Model:
-    logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name="logits")(z)
-    return keras.Model(inputs, logits, name=name)
 
 
 def build_bag_of_tokens_classifier_model(

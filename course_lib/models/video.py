@@ -53,6 +53,21 @@ def _odd_kernel(kernel_size: int, label: str) -> int:
     return kernel_size
 
 
+def _next_frame_head(channels: int, kernel_size: int) -> keras.layers.Layer:
+    """The per-frame output layer: sigmoid pixels (float32), one channel per frame channel.
+
+    A ``Conv3D`` with a kernel of 1 in time, ``(1, k, k)``: a ``Conv2D`` applied to each frame.
+    """
+    return keras.layers.Conv3D(
+        channels,
+        (1, kernel_size, kernel_size),
+        padding="same",
+        activation="sigmoid",
+        dtype=OUTPUT_DTYPE,
+        name="next_frame",
+    )
+
+
 def build_convlstm_model(
     frame_shape: Sequence[int] = (24, 24, 1),
     filters: int | Sequence[int] = 16,
@@ -95,14 +110,7 @@ def build_convlstm_model(
         z = keras.layers.ConvLSTM2D(
             f, kernel_size, padding="same", return_sequences=True, name=f"convlstm_{i}"
         )(z)
-    outputs = keras.layers.Conv3D(
-        channels,
-        (1, head_kernel_size, head_kernel_size),
-        padding="same",
-        activation="sigmoid",
-        dtype=OUTPUT_DTYPE,
-        name="next_frame",
-    )(z)
+    outputs = _next_frame_head(channels, head_kernel_size)(z)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -139,14 +147,7 @@ def build_frame_cnn_model(
     kernel = (1, kernel_size, kernel_size)
     for i, f in enumerate(filters, start=1):
         z = keras.layers.Conv3D(f, kernel, padding="same", activation="relu", name=f"conv_{i}")(z)
-    outputs = keras.layers.Conv3D(
-        channels,
-        kernel,
-        padding="same",
-        activation="sigmoid",
-        dtype=OUTPUT_DTYPE,
-        name="next_frame",
-    )(z)
+    outputs = _next_frame_head(channels, kernel_size)(z)
     return keras.Model(inputs, outputs, name=name)
 
 

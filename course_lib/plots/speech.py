@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from course_lib._checks import positive_int
 from course_lib.decoding.ctc import ctc_extended_labels, ctc_min_frames
 from course_lib.plots.core import _axes
 
@@ -120,12 +121,10 @@ def plot_ctc_trellis(
     labels = [int(v) for v in np.asarray(labels).reshape(-1)]
     if any(v == blank or not 1 <= v <= len(alphabet) for v in labels):
         raise ValueError(f"labels must be in 1..{len(alphabet)} and not the blank ({blank}).")
-    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)):
-        raise ValueError(f"frames must be an integer; got {frames!r}.")
-    if frames < max(1, ctc_min_frames(labels)):
+    frames = positive_int(frames, "frames")
+    if frames < ctc_min_frames(labels):
         raise ValueError(
-            f"frames must be at least {max(1, ctc_min_frames(labels))} for these labels; "
-            f"got {frames}."
+            f"frames must be at least {ctc_min_frames(labels)} for these labels; got {frames}."
         )
     extended = ctc_extended_labels(labels, blank)
     states = len(extended)
