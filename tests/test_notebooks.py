@@ -114,7 +114,7 @@ def test_outputs_are_stripped(path):
 def test_title_and_colab_badge_first(path):
     first = _cells(path)[0]
     text = _source(first)
-    assert first["cell_type"] == "markdown" and text.startswith(f"# {path.stem[:2]} ")
+    assert first["cell_type"] == "markdown" and text.startswith(f"# {path.stem.split('_')[0]} ")
     assert _colab_url(path.name, REPOSITORY) in text, "the first cell needs the Open-in-Colab badge"
     assert "%env COURSE_PROFILE=" in text, "the first cell must say how to pick a profile on Colab"
 
