@@ -1,34 +1,51 @@
-"""Solutions to the exercises of notebook 06 (stacked RNNs)."""
+"""Solutions to the exercises of notebook 06 (stacked RNNs, and tree RNNs)."""
 
 from __future__ import annotations
 
-import keras
-
-
-def stack_weights(cell, features, units, depth, bidirectional=False):
-    """Exercise 1: weights of ``depth`` stacked recurrent layers."""
-    gates = {"simple_rnn": 1, "lstm": 4, "gru": 3}[cell]
-    biases = 2 if cell == "gru" else 1  # GRU with reset_after=True has two bias vectors
-    directions = 2 if bidirectional else 1
-    total, reads = 0, features
-    for _ in range(depth):
-        total += directions * gates * units * (reads + units + biases)
-        reads = directions * units  # what the next layer reads
-    return total
-
-
-def build_stack(features, depth, units):
-    """Exercise 2: ``depth`` GRU layers, all but the last returning sequences."""
-    inputs = keras.Input(shape=(None, features))
-    z = inputs
-    for i in range(depth):
-        z = keras.layers.GRU(units, return_sequences=i < depth - 1, name=f"gru{i + 1}")(z)
-    return keras.Model(inputs, z)
+import numpy as np
 
 
 def residual_stack(x, layers):
-    """Exercise 3: first layer replaces the input; every later one adds to it."""
+    """Exercise 1: first layer replaces the input; every later one adds to it."""
     z = layers[0](x)
     for layer in layers[1:]:
         z = z + layer(z)
     return z
+
+
+def encode_by_height(trees, leaf_vector, compose):
+    """Exercise 2: one call of ``compose`` per height, with every node of that height."""
+    height, by_height = {}, {}
+
+    def visit(tree):  # height of every inner node; equal subtrees share one entry
+        if not isinstance(tree, tuple):
+            return 0
+        if tree not in height:
+            height[tree] = 1 + max(visit(tree[1]), visit(tree[2]))
+            by_height.setdefault(height[tree], []).append(tree)
+        return height[tree]
+
+    for tree in trees:
+        visit(tree)
+    vector = {}
+
+    def lookup(tree):
+        return vector[tree] if isinstance(tree, tuple) else leaf_vector(tree)
+
+    for level in sorted(by_height):
+        nodes = by_height[level]
+        lefts = np.stack([lookup(node[1]) for node in nodes])  # children are lower: done
+        rights = np.stack([lookup(node[2]) for node in nodes])
+        for node, h in zip(nodes, compose([node[0] for node in nodes], lefts, rights)):
+            vector[node] = h
+    return np.stack([lookup(tree) for tree in trees])
+
+
+def max_min_weights(scale=10.0):
+    """Exercise 3: a thermometer code, on which max is an OR and min an AND per entry."""
+    digits = np.arange(10)[:, None]
+    embeddings = np.where(digits > np.arange(9), 1.0, -1.0)  # entry i: +1 when d > i
+    both = scale * np.vstack([np.eye(9), np.eye(9)])  # scale * (left + right)
+    kernel = np.stack([both, both])
+    bias = np.stack([np.full(9, scale), np.full(9, -scale)])  # max: + scale, min: - scale
+    return embeddings, kernel, bias

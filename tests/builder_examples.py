@@ -33,6 +33,7 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
         dict(features=3, n_classes=2, units=4, cell="lstm", unit_forget_bias=False),
     ],
     "build_bag_of_tokens_classifier_model": [dict(vocab_size=7, n_classes=2, units=4)],
+    "build_tree_rnn_model": [dict(units=4, n_ops=3)],  # the test inputs use op ids 1 and 2
     "build_token_classifier_model": [
         dict(vocab_size=7, n_classes=2, units=4, embedding_dim=3),
         dict(vocab_size=7, n_classes=2, units=4, embedding_dim=3, mask=False),

@@ -1,6 +1,5 @@
 """The notebook 06 exercise checks pass on the solutions and fail on wrong answers."""
 
-import keras
 import numpy as np
 
 from course_lib.exercises import nb06
@@ -8,66 +7,18 @@ from solutions import nb06 as sol
 
 
 def test_solutions_pass():
-    assert nb06.check_stack_weights(sol.stack_weights)
-    assert nb06.check_build_stack(sol.build_stack)
     assert nb06.check_residual_stack(sol.residual_stack)
+    assert nb06.check_encode_by_height(sol.encode_by_height)
+    assert nb06.check_max_min_weights(sol.max_min_weights)
 
 
 def test_not_attempted_is_reported_not_raised():
     def todo(*args, **kwargs):
         raise NotImplementedError
 
-    assert not nb06.check_stack_weights(todo)
-    assert not nb06.check_build_stack(todo)
     assert not nb06.check_residual_stack(todo)
-
-
-def test_wrong_weight_counts_fail():
-    def same_input_everywhere(cell, features, units, depth, bidirectional=False):
-        # forgets that layers above the first read `units` (or 2 * units) features
-        one = sol.stack_weights(cell, features, units, 1, bidirectional)
-        return depth * one
-
-    def one_bias_for_gru(cell, features, units, depth, bidirectional=False):
-        total = sol.stack_weights(cell, features, units, depth, bidirectional)
-        return total - (3 * units * depth * (2 if bidirectional else 1) if cell == "gru" else 0)
-
-    def bidirectional_reads_units(cell, features, units, depth, bidirectional=False):
-        if not bidirectional:
-            return sol.stack_weights(cell, features, units, depth)
-        return 2 * sol.stack_weights(cell, features, units, depth)
-
-    assert not nb06.check_stack_weights(same_input_everywhere)
-    assert not nb06.check_stack_weights(one_bias_for_gru)
-    assert not nb06.check_stack_weights(bidirectional_reads_units)
-
-
-def test_wrong_stacks_fail():
-    def only_last_layer_counts(features, depth, units):  # every layer returns one vector
-        inputs = keras.Input(shape=(None, features))
-        z = keras.layers.GRU(units, return_sequences=False)(inputs)
-        for _ in range(depth - 1):
-            z = keras.layers.RepeatVector(3)(z)
-            z = keras.layers.GRU(units)(z)
-        return keras.Model(inputs, z)
-
-    def returns_sequence(features, depth, units):
-        inputs = keras.Input(shape=(None, features))
-        z = inputs
-        for _ in range(depth):
-            z = keras.layers.GRU(units, return_sequences=True)(z)
-        return keras.Model(inputs, z)
-
-    def lstm_instead(features, depth, units):
-        inputs = keras.Input(shape=(None, features))
-        z = inputs
-        for i in range(depth):
-            z = keras.layers.LSTM(units, return_sequences=i < depth - 1)(z)
-        return keras.Model(inputs, z)
-
-    assert not nb06.check_build_stack(only_last_layer_counts)
-    assert not nb06.check_build_stack(returns_sequence)
-    assert not nb06.check_build_stack(lstm_instead)
+    assert not nb06.check_encode_by_height(todo)
+    assert not nb06.check_max_min_weights(todo)
 
 
 def test_wrong_residual_stacks_fail():
@@ -92,3 +43,47 @@ def test_wrong_residual_stacks_fail():
     assert not nb06.check_residual_stack(skip_from_input)
     # skip_on_first_too equals the solution here (widths 3 -> 4 cannot be added): it must pass
     assert nb06.check_residual_stack(skip_on_first_too)
+
+
+def test_wrong_tree_encoders_fail():
+    def recursive(trees, leaf_vector, compose):  # right values, but one call per node
+        def encode(tree):
+            if not isinstance(tree, tuple):
+                return leaf_vector(tree)
+            left, right = encode(tree[1])[None], encode(tree[2])[None]
+            return compose([tree[0]], left, right)[0]
+
+        return np.stack([encode(t) for t in trees])
+
+    def one_tree_at_a_time(trees, leaf_vector, compose):  # batched by height, tree by tree
+        return np.concatenate([sol.encode_by_height([t], leaf_vector, compose) for t in trees])
+
+    def children_swapped(trees, leaf_vector, compose):
+        def swap(tree):
+            return (tree[0], swap(tree[2]), swap(tree[1])) if isinstance(tree, tuple) else tree
+
+        return sol.encode_by_height([swap(t) for t in trees], leaf_vector, compose)
+
+    assert not nb06.check_encode_by_height(recursive)
+    assert not nb06.check_encode_by_height(one_tree_at_a_time)
+    assert not nb06.check_encode_by_height(children_swapped)
+
+
+def test_wrong_hand_set_weights_fail():
+    def swapped():  # max and min exchanged
+        embeddings, kernel, bias = sol.max_min_weights()
+        return embeddings, kernel, bias[::-1]
+
+    def too_soft():  # tanh does not saturate: the code fades with depth
+        return sol.max_min_weights(scale=0.5)
+
+    def one_hot():  # leaves that do not decode to their digit
+        embeddings, kernel, bias = sol.max_min_weights()
+        return np.eye(10)[:, :9] * 2 - 1, kernel, bias
+
+    def wrong_shapes():
+        embeddings, kernel, bias = sol.max_min_weights()
+        return embeddings, kernel[0], bias
+
+    for fn in (swapped, too_soft, one_hot, wrong_shapes):
+        assert not nb06.check_max_min_weights(fn), fn.__name__

@@ -10,10 +10,12 @@
 - ``pronunciation``: CMUdict spellings and their phonemes.
 - ``speech``: utterances synthesised with eSpeak NG, many voices, offline.
 - ``scenes``: captioned scenes of handwritten digits.
+- ``expressions``: random arithmetic parse trees over digits, for tree RNNs.
 """
 
 from course_lib.data import (
     dates,
+    expressions,
     names,
     pronunciation,
     reviews,
@@ -27,6 +29,7 @@ from course_lib.data import (
 
 __all__ = [
     "dates",
+    "expressions",
     "names",
     "pronunciation",
     "reviews",

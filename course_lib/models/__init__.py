@@ -10,4 +10,5 @@ from course_lib.models.core import *
 from course_lib.models.deep import *
 from course_lib.models.seq2seq import *
 from course_lib.models.speech import *
+from course_lib.models.tree import *
 from course_lib.models.video import *
