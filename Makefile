@@ -101,4 +101,4 @@ lock:
 	mv .venv-lock/constraints.txt $(LOCK_OUT) && rm -rf .venv-lock
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache
