@@ -6,7 +6,15 @@ import itertools
 import numpy as np
 import pytest
 
-from course_lib.decoding import beam_search, ensemble_step_fn, greedy_search, mixture_weights
+from course_lib.decoding import (
+    PrefixTreeModel,
+    beam_search,
+    choose_final,
+    ensemble_step_fn,
+    greedy_search,
+    mixture_weights,
+    normalised_scores,
+)
 
 VOCAB, END, START, TABLE = 4, 0, 9, 101
 
@@ -316,3 +324,109 @@ def test_mixture_weights_bad_arguments():
     for kwargs in (dict(max_iterations=0), dict(max_iterations=2.5), dict(tolerance=0.0)):
         with pytest.raises(ValueError, match=next(iter(kwargs))):
             mixture_weights(good, **kwargs)
+
+
+# A toy model read by hand: plain beam search prefers the short "A"; per token, "B C D" is better.
+SHORT_WINS = {
+    (): {"A": 0.4, "B": 0.6},
+    ("A",): {"<end>": 0.9},
+    ("B",): {"C": 0.7, "<end>": 0.1},
+    ("B", "C"): {"D": 0.7, "<end>": 0.2},
+    ("B", "C", "D"): {"<end>": 0.9},
+}
+
+
+def search_toy(table, alpha=0.0, width=3, max_length=6, trace=None):
+    toy = PrefixTreeModel(table)
+    seqs, scores = beam_search(
+        toy.step_fn,
+        toy.initial_state(),
+        toy.start_token,
+        toy.end_token,
+        max_length,
+        beam_width=width,
+        length_penalty=alpha,
+        return_scores=True,
+        trace=trace,
+    )
+    return toy.decode(seqs[0]), scores[0]
+
+
+def test_prefix_tree_model_gives_the_table_and_spreads_the_rest():
+    toy = PrefixTreeModel(SHORT_WINS)
+    assert toy.tokens == ["<start>", "<end>", "A", "B", "C", "D"]
+    nodes = toy.initial_state(2)
+    lp, nodes = toy.step_fn(np.array([0, 0]), nodes)
+    np.testing.assert_allclose(np.exp(lp[0]), [0, 0, 0.4, 0.6, 0, 0], atol=1e-12)
+    lp, nodes = toy.step_fn(np.array([3, 2]), nodes)  # after B, after A
+    rest = 0.2 / 3  # what B's row leaves over, shared by A, B and D
+    np.testing.assert_allclose(np.exp(lp[0]), [0, 0.1, rest, rest, 0.7, rest], atol=1e-12)
+    np.testing.assert_allclose(np.exp(lp[1]), [0, 0.9, 0.1 / 4, 0.1 / 4, 0.1 / 4, 0.1 / 4])
+    lp, _ = toy.step_fn(np.array([5, 5]), nodes)  # unlisted prefixes: every token alike
+    np.testing.assert_allclose(np.exp(lp), np.full((2, 6), 0.2) * (np.arange(6) > 0))
+    assert toy.decode([3, 4]) == ["B", "C"]
+
+
+def test_plain_beam_prefers_short_and_normalisation_picks_the_longer():
+    greedy = greedy_search(*_toy_args(SHORT_WINS))
+    assert PrefixTreeModel(SHORT_WINS).decode(greedy[0]) == ["B", "C", "D"]
+    plain, plain_score = search_toy(SHORT_WINS, alpha=0.0)
+    assert plain == ["A"] and np.isclose(plain_score, np.log(0.4 * 0.9))
+    normalised, score = search_toy(SHORT_WINS, alpha=1.0)
+    assert normalised == ["B", "C", "D"]
+    assert np.isclose(score, np.log(0.6 * 0.7 * 0.7 * 0.9) / 4)
+
+
+def _toy_args(table, max_length=6):
+    toy = PrefixTreeModel(table)
+    return toy.step_fn, toy.initial_state(), toy.start_token, toy.end_token, max_length
+
+
+def test_trace_records_every_kept_sequence():
+    trace = []
+    search_toy(SHORT_WINS, trace=trace)
+    assert len(trace) == 4  # every kept sequence has ended after the fourth step
+    assert set(trace[0]) == {"parents", "tokens", "scores", "lengths", "finished"}
+    assert all(v.shape == (1, 3) for step in trace for v in step.values())
+    first = trace[0]
+    assert first["tokens"][0, :2].tolist() == [3, 2] and np.isneginf(first["scores"][0, 2])
+    last = trace[-1]
+    assert last["finished"].all()
+    # the kept sequences' scores are the table's products
+    kept = sorted(np.round(np.exp(last["scores"][0]), 6).tolist())
+    assert kept == sorted([0.36, round(0.6 * 0.7 * 0.7 * 0.9, 6), round(0.6 * 0.7 * 0.2, 6)])
+    with pytest.raises(ValueError, match="trace"):
+        search_toy(SHORT_WINS, trace=())
+
+
+def test_choose_final_only_moves_to_longer_sequences():
+    rng = np.random.default_rng(3)
+    scores = -rng.gamma(2.0, 1.0, size=(200, 5))
+    lengths = rng.integers(1, 12, size=(200, 5))
+    plain = choose_final(scores, lengths)
+    np.testing.assert_array_equal(plain, scores.argmax(axis=1))
+    for alpha in (0.3, 1.0, 2.0):
+        picked = choose_final(scores, lengths, alpha)
+        np.testing.assert_allclose(
+            normalised_scores(scores, lengths, alpha), scores / lengths**alpha
+        )
+        rows = np.arange(200)
+        assert np.all(lengths[rows, picked] >= lengths[rows, plain])
+    assert choose_final([-1.0, -np.inf], [2, 0], 1.0) == 0
+    with pytest.raises(ValueError, match="same shape"):
+        choose_final([-1.0, -2.0], [1], 1.0)
+    with pytest.raises(ValueError, match="length_penalty"):
+        choose_final([-1.0], [1], -1.0)
+
+
+def test_prefix_tree_model_bad_tables():
+    with pytest.raises(ValueError, match="non-empty"):
+        PrefixTreeModel({})
+    with pytest.raises(ValueError, match="tuple"):
+        PrefixTreeModel({"A": {"B": 0.5}})
+    with pytest.raises(ValueError, match="probability"):
+        PrefixTreeModel({(): {"A": 1.5}})
+    with pytest.raises(ValueError, match="more than 1"):
+        PrefixTreeModel({(): {"A": 0.6, "B": 0.6}})
+    with pytest.raises(ValueError, match="start"):
+        PrefixTreeModel({(): {"<start>": 0.5}})

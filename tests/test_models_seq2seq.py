@@ -106,6 +106,18 @@ def test_attention_model_and_decode():
     assert greedy == decoding.greedy_search(infer.step_fn, state, START, END, 5)
     beam = infer.decode(source, max_length=5, method="beam", beam_width=3)
     assert len(beam) == 4 and all(len(b) <= 5 for b in beam)
+    again, scores = infer.decode(
+        source, 5, method="beam", beam_width=3, length_penalty=0.5, batch_size=3, return_scores=True
+    )
+    want, want_scores = decoding.beam_search(
+        infer.step_fn, state, START, END, 5, 3, length_penalty=0.5, return_scores=True
+    )
+    assert again == want and scores.shape == (4,)
+    np.testing.assert_allclose(scores, want_scores, atol=1e-5)
+    one, _ = infer.decode(source, 5, method="beam", beam_width=1, return_scores=True)
+    assert one == greedy
+    with pytest.raises(ValueError, match="return_scores"):
+        infer.decode(source, 5, return_scores=True)
     weights = infer.attention_weights(source, greedy)
     assert weights[1].shape == (len(greedy[1]) + 1, 4)
     assert weights[3].shape == (len(greedy[3]) + 1, 2)
@@ -268,3 +280,68 @@ def test_bad_arguments():
         models.Seq2SeqInference(
             keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")]), 2, 3
         )
+
+
+def _reversal(n, seed):
+    """A small copy-in-reverse task: random words over four letters."""
+    rng = np.random.default_rng(seed)
+    words = ["".join(rng.choice(list("abcd"), size=k)) for k in rng.integers(2, 5, n)]
+    vocab = TokenVocabulary("abcd")
+    previous, target = models.teacher_forcing_arrays(vocab, [w[::-1] for w in words])
+    return vocab.encode_batch(words), previous, target, len(vocab)
+
+
+def test_train_seq2seq_learns_and_repeats_with_the_seed():
+    import tensorflow as tf
+
+    source, previous, target, size = _reversal(128, 0)
+    runs = [
+        models.train_seq2seq(
+            source, previous, target, size, size, units=8, epochs=2, batch_size=32, seed=4
+        )
+        for _ in range(2)
+    ]
+    (model, result), (again, result2) = runs
+    assert model.name == "seq2seq_gru_bahdanau" and result.epochs == 2
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    assert result.history["loss"] == result2.history["loss"]
+    np.testing.assert_array_equal(
+        model([source[:4], previous[:4]]), again([source[:4], previous[:4]])
+    )
+    model, result = models.train_seq2seq(
+        source,
+        previous,
+        target,
+        size,
+        size,
+        attention="none",
+        units=8,
+        epochs=1,
+        cosine_decay=True,
+        strategy=tf.distribute.get_strategy(),
+    )
+    assert model.name == "seq2seq_gru_none" and result.epochs == 1
+
+
+def test_teacher_forced_accuracy_counts_argmax_hits_per_row():
+    keras.utils.set_random_seed(6)
+    model = models.build_seq2seq_model(20, 15, units=6, attention="luong")
+    source, previous = _batch(1)
+    target = np.roll(previous, -1, axis=1)
+    target[:, -1] = END
+    target[1, 3:] = 0
+    predicted = np.asarray(model([source, previous])).argmax(axis=-1)
+    target[0, :3] = predicted[0, :3]  # row 0: at least 3 of its 6 steps right
+    got = models.teacher_forced_accuracy(model, source, previous, target, batch_size=3)
+    real = target != 0
+    want = ((predicted == target) & real).sum(axis=1) / real.sum(axis=1)
+    np.testing.assert_allclose(got, want)
+    assert got.shape == (4,) and got[0] >= 0.5 and np.all((got >= 0) & (got <= 1))
+    with pytest.raises(ValueError, match="previous and target both"):
+        models.teacher_forced_accuracy(model, source, previous, target[:, :-1])
+    with pytest.raises(ValueError, match="rows"):
+        models.teacher_forced_accuracy(model, source[:3], previous, target)
+    with pytest.raises(ValueError, match="at least one token"):
+        models.teacher_forced_accuracy(model, source, previous, np.zeros_like(target))
+    with pytest.raises(ValueError, match="batch_size"):
+        models.teacher_forced_accuracy(model, source, previous, target, batch_size=0)

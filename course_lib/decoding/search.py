@@ -19,6 +19,10 @@ is beam ``j`` of batch item ``b``) and reorders the rows after each step, so ``s
 needs to know about beams. Rows that have finished keep being passed to ``step_fn`` (their
 output is ignored), so shapes never change.
 
+``PrefixTreeModel`` is a toy "model" given as a table of next-token probabilities per prefix:
+searches on it can be worked out by hand, which is how notebook 08 shows where plain beam search
+prefers short outputs and where length normalisation goes wrong.
+
 Several models that share a target vocabulary can decode together: ``ensemble_step_fn`` turns
 their step functions into one, whose state is the tuple of theirs, and ``mixture_weights`` fits
 how much each member counts on held-out data.
@@ -32,11 +36,20 @@ end token came).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Literal, overload
 
 import numpy as np
 
-__all__ = ["greedy_search", "beam_search", "ensemble_step_fn", "mixture_weights"]
+__all__ = [
+    "greedy_search",
+    "beam_search",
+    "choose_final",
+    "normalised_scores",
+    "PrefixTreeModel",
+    "ensemble_step_fn",
+    "mixture_weights",
+]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
 
@@ -63,10 +76,11 @@ def _batch_size(state: Any) -> int:
             "initial_state must be a (nested tuple/list/dict of) array(s), each with the same "
             f"leading (batch) dimension; got leading sizes {sorted(map(str, sizes))}."
         )
-    return int(sizes.pop())
+    (size,) = sizes
+    return int(size or 0)
 
 
-def _check_arguments(step_fn, start_token, end_token, max_length) -> None:
+def _check_arguments(step_fn: Any, start_token: Any, end_token: Any, max_length: Any) -> None:
     if not callable(step_fn):
         raise ValueError(f"step_fn must be callable; got {type(step_fn).__name__}.")
     for label, value in [("start_token", start_token), ("end_token", end_token)]:
@@ -89,6 +103,10 @@ def _log_probs(value: Any, rows: int, end_token: int) -> np.ndarray:
             f"end_token={end_token} is not below the vocabulary size {log_probs.shape[1]}."
         )
     return log_probs
+
+
+def _take_rows(array: Any, rows: np.ndarray) -> np.ndarray:
+    return np.asarray(array)[rows]
 
 
 def greedy_search(
@@ -135,6 +153,35 @@ def greedy_search(
     return [generated[i, : lengths[i]].tolist() for i in range(n)]
 
 
+@overload
+def beam_search(
+    step_fn: StepFn,
+    initial_state: Any,
+    start_token: int,
+    end_token: int,
+    max_length: int,
+    beam_width: int = ...,
+    length_penalty: float = ...,
+    return_scores: Literal[False] = ...,
+    trace: list | None = ...,
+) -> list[list[int]]: ...
+
+
+@overload
+def beam_search(
+    step_fn: StepFn,
+    initial_state: Any,
+    start_token: int,
+    end_token: int,
+    max_length: int,
+    beam_width: int = ...,
+    length_penalty: float = ...,
+    *,
+    return_scores: Literal[True],
+    trace: list | None = ...,
+) -> tuple[list[list[int]], list[float]]: ...
+
+
 def beam_search(
     step_fn: StepFn,
     initial_state: Any,
@@ -144,6 +191,7 @@ def beam_search(
     beam_width: int = 4,
     length_penalty: float = 0.0,
     return_scores: bool = False,
+    trace: list | None = None,
 ) -> list[list[int]] | tuple[list[list[int]], list[float]]:
     """Decode by keeping the ``beam_width`` most probable partial sequences at every step.
 
@@ -167,6 +215,11 @@ def beam_search(
         beam_width: sequences kept per batch item (>= 1).
         length_penalty: exponent ``alpha >= 0`` of the length normalisation.
         return_scores: also return each answer's (normalised) log-probability.
+        trace: a list to which the search appends one dict per step, describing the kept
+            sequences after that step, each value ``(batch, beam_width)``: ``"parents"`` (the
+            slot each one extends), ``"tokens"`` (the token it added), ``"scores"`` (total
+            log-probability, ``-inf`` for an empty slot), ``"lengths"`` (tokens generated, the
+            end token included) and ``"finished"``. ``plots.plot_beam_tree`` draws it.
 
     Returns:
         One list of token ids per batch item, without start and end tokens; with
@@ -182,6 +235,8 @@ def beam_search(
         raise ValueError(f"beam_width must be a positive integer; got {beam_width!r}.")
     if not np.isfinite(length_penalty) or length_penalty < 0:
         raise ValueError(f"length_penalty must be a number >= 0; got {length_penalty!r}.")
+    if trace is not None and not isinstance(trace, list):
+        raise ValueError(f"trace must be a list (or None); got {type(trace).__name__}.")
     n, k = _batch_size(initial_state), int(beam_width)
     state = _map_state(lambda a: np.repeat(np.asarray(a), k, axis=0), initial_state)
     scores = np.full((n, k), -np.inf)
@@ -209,13 +264,21 @@ def beam_search(
         lengths = np.take_along_axis(lengths, beam, axis=1) + ~was_finished
         finished = was_finished | (token == end_token)
         rows = (np.arange(n)[:, None] * k + beam).reshape(-1)
-        state = _map_state(lambda a, rows=rows: np.asarray(a)[rows], state)
+        state = _map_state(partial(_take_rows, rows=rows), state)
         tokens = token.reshape(-1).astype(np.int32)
+        if trace is not None:
+            trace.append(
+                {
+                    "parents": beam.copy(),
+                    "tokens": token.copy(),
+                    "scores": scores.copy(),
+                    "lengths": lengths.copy(),
+                    "finished": finished.copy(),
+                }
+            )
         if (finished | np.isneginf(scores)).all():  # -inf: empty slots when vocab < width
             break
-    with np.errstate(divide="ignore", invalid="ignore"):
-        normalised = scores / np.maximum(lengths, 1) ** float(length_penalty)
-    normalised = np.where(np.isnan(normalised), -np.inf, normalised)
+    normalised = normalised_scores(scores, lengths, length_penalty)
     best = normalised.argmax(axis=1)
     out, out_scores = [], []
     for i, j in enumerate(best):
@@ -223,6 +286,145 @@ def beam_search(
         out.append(sequences[i, j, :size].tolist())
         out_scores.append(float(normalised[i, j]))
     return (out, out_scores) if return_scores else out
+
+
+def choose_final(
+    scores: np.ndarray, lengths: np.ndarray, length_penalty: float = 0.0
+) -> np.ndarray:
+    """Which of the final beam's sequences is the answer: the best ``score / length ** alpha``.
+
+    A sequence's log-probability is a sum of negative terms, so every extra token lowers it and
+    plain beam search (``alpha = 0``) leans towards short outputs. Dividing by ``length **
+    alpha`` compares sequences by their log-probability per token instead (``alpha = 1``), or by
+    something in between. The division only ever moves the choice to a *longer* sequence, never
+    to a shorter one (scores are <= 0).
+
+    Args:
+        scores: ``(..., k)`` total log-probabilities (``-inf`` for empty slots).
+        lengths: ``(..., k)`` generated tokens of each sequence, the end token included.
+        length_penalty: ``alpha >= 0``.
+
+    Returns:
+        ``(...,)`` the index of the chosen sequence along the last axis (ties: the lowest).
+
+    Raises:
+        ValueError: for shapes that differ or a negative or non-finite ``length_penalty``.
+    """
+    return normalised_scores(scores, lengths, length_penalty).argmax(axis=-1)
+
+
+def normalised_scores(
+    scores: np.ndarray, lengths: np.ndarray, length_penalty: float = 0.0
+) -> np.ndarray:
+    """``scores / max(lengths, 1) ** length_penalty``, with ``-inf`` for empty slots.
+
+    Args:
+        scores: ``(..., k)`` total log-probabilities (``-inf`` for empty slots).
+        lengths: ``(..., k)`` generated tokens of each sequence, the end token included.
+        length_penalty: ``alpha >= 0``.
+
+    Returns:
+        ``(..., k)`` float64 normalised scores.
+
+    Raises:
+        ValueError: for shapes that differ or a negative or non-finite ``length_penalty``.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    lengths = np.asarray(lengths)
+    if scores.shape != lengths.shape or scores.ndim < 1:
+        raise ValueError(
+            f"scores and lengths must have the same shape (..., k); got {scores.shape} and "
+            f"{lengths.shape}."
+        )
+    if not np.isfinite(length_penalty) or length_penalty < 0:
+        raise ValueError(f"length_penalty must be a number >= 0; got {length_penalty!r}.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        normalised = scores / np.maximum(lengths, 1) ** float(length_penalty)
+    return np.where(np.isnan(normalised), -np.inf, normalised)
+
+
+class PrefixTreeModel:
+    """A toy next-token model given as a table: the distribution of the next token per prefix.
+
+    Beam search on it can be followed by hand. ``next_tokens`` maps a prefix (a tuple of
+    tokens, ``()`` for the first step) to ``{token: probability}``; whatever probability a
+    listed prefix leaves over is shared evenly among the tokens it does not list (``<start>``
+    excepted), and every prefix that is not listed continues with all tokens equally likely, so
+    an unplanned path pays ``log(vocabulary)`` per step.
+
+    Attributes:
+        tokens: id -> token; ``tokens[0]`` is ``"<start>"``, ``tokens[1]`` is ``"<end>"``.
+        start_token, end_token: ``0`` and ``1``.
+
+    Args:
+        next_tokens: the table; every token it names, other than ``"<end>"``, joins the
+            vocabulary in order of first appearance.
+
+    Raises:
+        ValueError: for a prefix that is not a tuple of strings, a probability outside [0, 1],
+            a row summing to more than 1, or ``"<start>"`` used as a token.
+    """
+
+    START, END = "<start>", "<end>"
+
+    def __init__(self, next_tokens: dict[tuple[str, ...], dict[str, float]]) -> None:
+        if not isinstance(next_tokens, dict) or not next_tokens:
+            raise ValueError("next_tokens must be a non-empty dict {prefix tuple: {token: p}}.")
+        tokens = [self.START, self.END]
+        for prefix, row in next_tokens.items():
+            if not isinstance(prefix, tuple) or not all(isinstance(t, str) for t in prefix):
+                raise ValueError(f"prefix {prefix!r} must be a tuple of token strings.")
+            if not isinstance(row, dict):
+                raise ValueError(f"next_tokens[{prefix!r}] must be a dict {{token: p}}.")
+            for token, p in [*((t, None) for t in prefix), *row.items()]:
+                if token == self.START:
+                    raise ValueError("'<start>' is fed by the search; it cannot be a token.")
+                if p is not None and not (np.isfinite(p) and 0.0 <= p <= 1.0):
+                    raise ValueError(f"probability {p!r} of {token!r} after {prefix!r}.")
+                if token not in tokens:
+                    tokens.append(token)
+            if sum(row.values()) > 1.0 + 1e-9:
+                raise ValueError(f"the probabilities after {prefix!r} sum to more than 1.")
+        self.tokens = tokens
+        self.start_token, self.end_token = 0, 1
+        vocab = len(tokens)
+        index = {t: i for i, t in enumerate(tokens)}
+        prefixes = list(next_tokens)
+        # node 0: before <start>; nodes 1..: the listed prefixes; last node: anything unlisted
+        node = {p: i + 1 for i, p in enumerate(prefixes)}
+        sink = len(prefixes) + 1
+        self._next = np.full((sink + 1, vocab), sink, dtype=np.int64)
+        self._log_probs = np.full((sink + 1, vocab), -np.inf)
+        self._log_probs[sink, 1:] = -np.log(vocab - 1)
+        self._log_probs[0, 1:] = -np.log(vocab - 1)  # never read: <start> is fed at node 0
+        if () in node:
+            self._next[0, 0] = node[()]
+        for prefix, row in next_tokens.items():
+            i = node[prefix]
+            probs = np.zeros(vocab)
+            for token, p in row.items():
+                probs[index[token]] = p
+            rest = [j for j in range(1, vocab) if tokens[j] not in row]
+            if rest:
+                probs[rest] = (1.0 - probs.sum()) / len(rest)
+            with np.errstate(divide="ignore"):
+                self._log_probs[i] = np.log(probs)
+            self._log_probs[i, 0] = -np.inf
+            for j in range(1, vocab):
+                self._next[i, j] = node.get((*prefix, tokens[j]), sink)
+
+    def initial_state(self, batch: int = 1) -> np.ndarray:
+        """The state before the first step: ``(batch,)`` node ids."""
+        return np.zeros(int(batch), dtype=np.int64)
+
+    def step_fn(self, tokens: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(tokens (n,), nodes (n,)) -> (log_probs (n, vocab), new nodes (n,))``."""
+        nodes = self._next[np.asarray(state), np.asarray(tokens)]
+        return self._log_probs[nodes], nodes
+
+    def decode(self, ids: Sequence[int]) -> list[str]:
+        """Token ids -> tokens."""
+        return [self.tokens[i] for i in ids]
 
 
 def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None = None) -> StepFn:

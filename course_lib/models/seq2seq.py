@@ -14,6 +14,9 @@ One training model, several views of the same layers:
   ``initial_state`` for ``decoding.greedy_search`` / ``decoding.beam_search``.
 - ``build_encoder_classifier_model``: the same encoder with a classification head.
 
+``train_seq2seq`` builds, compiles and fits a training model in one call (notebooks 08 and 08b);
+``teacher_forced_accuracy`` and ``target_log_probs`` measure a model with the true prefixes.
+
 Layer names: ``source_embedding``, ``encoder`` (a ``Bidirectional`` wrapper, the top one when the
 encoder is stacked; the ones below it are ``encoder_1``, ``encoder_2``, ...), ``bridge_<i>``,
 ``target_embedding``, ``decoder``, ``attention`` and ``attentional`` (with attention only),
@@ -24,15 +27,20 @@ encoder is stacked; the ones below it are ``encoder_1``, ``encoder_2``, ...), ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
 from keras import ops
 
-from course_lib.decoding.search import beam_search, ensemble_step_fn, greedy_search
+from course_lib.decoding.search import StepFn, beam_search, ensemble_step_fn, greedy_search
 from course_lib.layers import BahdanauAttention, LuongAttention
 from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib.training import FitResult, fit
+
+if TYPE_CHECKING:
+    import tensorflow as tf
 
 __all__ = [
     "ATTENTION_TYPES",
@@ -41,6 +49,8 @@ __all__ = [
     "Seq2SeqEnsemble",
     "build_encoder_classifier_model",
     "teacher_forcing_arrays",
+    "train_seq2seq",
+    "teacher_forced_accuracy",
     "target_log_probs",
     "length_batches",
 ]
@@ -67,7 +77,8 @@ def build_seq2seq_model(
     """The teacher-forced training model of an encoder-decoder.
 
     Args:
-        source_vocab_size, target_vocab_size: numbers of ids on each side (0 = padding).
+        source_vocab_size: number of source ids (0 = padding).
+        target_vocab_size: number of target ids (0 = padding).
         units: size of each encoder direction; the decoder has ``2 * units``.
         embedding_dim: size of each id's learned vector, on both sides.
         cell: ``"gru"`` or ``"lstm"`` (Keras' cuDNN-eligible defaults kept).
@@ -145,8 +156,8 @@ def build_seq2seq_model(
     return keras.Model([source, previous], logits, name=f"seq2seq_{cell}_{attention}")
 
 
-def _encode(layers: dict, source):
-    """source ids -> encoder outputs (batch, Ts, 2 units), decoder start states, source mask."""
+def _encode(layers: dict, source: Any):
+    """Source ids -> encoder outputs (batch, Ts, 2 units), decoder start states, source mask."""
     x = layers["source_dropout"](layers["source_embedding"](source))
     for lower in layers["lower_encoders"]:
         x = layers["encoder_dropout"](lower(x))
@@ -159,8 +170,8 @@ def _encode(layers: dict, source):
     return outputs, states, ops.not_equal(source, 0)
 
 
-def _decode(layers: dict, previous, encoder_outputs, states, source_mask):
-    """previous ids -> logits, final decoder states, attention weights (None without attention)."""
+def _decode(layers: dict, previous: Any, encoder_outputs: Any, states: Any, source_mask: Any):
+    """Previous ids -> logits, final decoder states, attention weights (None without attention)."""
     y = layers["target_dropout"](layers["target_embedding"](previous))
     outputs, *new_states = layers["decoder"](y, initial_state=states)
     weights = None
@@ -225,6 +236,11 @@ class _BatchDecoder:
 
     start_token: int
     end_token: int
+    step_fn: StepFn
+
+    def initial_state(self, source: np.ndarray) -> Any:
+        """The search's start state for ``source (batch, Ts)``; defined by each subclass."""
+        raise NotImplementedError
 
     def decode(
         self,
@@ -234,27 +250,38 @@ class _BatchDecoder:
         beam_width: int = 4,
         length_penalty: float = 0.0,
         batch_size: int = 256,
-    ) -> list[list[int]]:
+        return_scores: bool = False,
+    ) -> list[list[int]] | tuple[list[list[int]], np.ndarray]:
         """Decode every row of ``source (n, Ts)`` in batches.
 
         Args:
             source: padded source ids.
             max_length: most output steps (the end marker counts as one).
             method: ``"greedy"`` or ``"beam"``.
-            beam_width, length_penalty: for beam search.
+            beam_width: sequences kept per row, for beam search.
+            length_penalty: ``alpha`` of the length normalisation, for beam search.
             batch_size: rows decoded together (beam search runs ``batch_size * beam_width``).
+            return_scores: also return each output's log-probability under the model
+                (divided by ``length ** length_penalty`` for beam search; greedy search has no
+                scores: use ``method="beam", beam_width=1``, which decodes the same).
 
         Returns:
-            One list of output ids per row, without start and end markers.
+            One list of output ids per row, without start and end markers; with
+            ``return_scores=True`` a pair ``(outputs, scores (n,))``.
 
         Raises:
             ValueError: for an unknown method or a bad size.
         """
         if method not in ("greedy", "beam"):
             raise ValueError(f"method must be 'greedy' or 'beam'; got {method!r}.")
+        if return_scores and method != "beam":
+            raise ValueError(
+                "return_scores needs method='beam' (beam_width=1 decodes like greedy search)."
+            )
         batch_size = _positive_int(batch_size, "batch_size")
         source = np.asarray(source, dtype=np.int32)
         out: list[list[int]] = []
+        scores: list[float] = []
         for lo in range(0, len(source), batch_size):
             chunk = source[lo : lo + batch_size]
             keep = max(int((chunk != 0).sum(axis=1).max()), 1)
@@ -264,7 +291,7 @@ class _BatchDecoder:
                     self.step_fn, state, self.start_token, self.end_token, max_length
                 )
             else:
-                out += beam_search(
+                found, found_scores = beam_search(
                     self.step_fn,
                     state,
                     self.start_token,
@@ -272,8 +299,11 @@ class _BatchDecoder:
                     max_length,
                     beam_width=beam_width,
                     length_penalty=length_penalty,
+                    return_scores=True,
                 )
-        return out
+                out += found
+                scores += found_scores
+        return (out, np.array(scores)) if return_scores else out
 
 
 class Seq2SeqInference(_BatchDecoder):
@@ -294,7 +324,7 @@ class Seq2SeqInference(_BatchDecoder):
         start_token, end_token: ids of the start and end markers.
     """
 
-    def __init__(self, model: keras.Model, start_token: int, end_token: int):
+    def __init__(self, model: keras.Model, start_token: int, end_token: int) -> None:
         layers = _layers_of(model)
         self.start_token, self.end_token = int(start_token), int(end_token)
         self.has_attention = "attention" in layers
@@ -342,7 +372,7 @@ class Seq2SeqInference(_BatchDecoder):
         if source.ndim != 2:
             raise ValueError(f"source must have shape (batch, time); got {source.shape}.")
         enc_out, *states = self._run_encoder(source)
-        state = {"states": tuple(np.asarray(s) for s in states)}
+        state: dict[str, Any] = {"states": tuple(np.asarray(s) for s in states)}
         if self.has_attention:
             state["encoder_outputs"] = np.asarray(enc_out)
             state["source_mask"] = source != 0
@@ -419,7 +449,9 @@ class Seq2SeqEnsemble(_BatchDecoder):
             start or end id or on the vocabulary size.
     """
 
-    def __init__(self, members: Sequence[Seq2SeqInference], weights: Sequence[float] | None = None):
+    def __init__(
+        self, members: Sequence[Seq2SeqInference], weights: Sequence[float] | None = None
+    ) -> None:
         members = tuple(members)
         if not members:
             raise ValueError("members is empty; an ensemble needs at least one model.")
@@ -495,6 +527,144 @@ def teacher_forcing_arrays(
     return previous, target
 
 
+def train_seq2seq(
+    source: np.ndarray,
+    previous: np.ndarray,
+    target: np.ndarray,
+    source_vocab_size: int,
+    target_vocab_size: int,
+    *,
+    attention: str = "bahdanau",
+    units: int = 64,
+    embedding_dim: int = 32,
+    epochs: int = 5,
+    batch_size: int = 64,
+    learning_rate: float = 4e-3,
+    cosine_decay: bool = False,
+    dropout: float = 0.0,
+    seed: int = 0,
+    verbose: int = 0,
+    strategy: tf.distribute.Strategy | None = None,
+    backup_dir: str | None = None,
+) -> tuple[keras.Model, FitResult]:
+    """Build an encoder-decoder and train it with teacher forcing.
+
+    The model is ``build_seq2seq_model(...)``; the loss is the cross-entropy of each true next
+    token, padding ignored (``SparseCategoricalCrossentropy(from_logits=True,
+    ignore_class=0)``); Adam with ``clipnorm=1``; batches of similar lengths from
+    ``length_batches``. Same seed, same model.
+
+    Args:
+        source: ``(n, Ts)`` padded source ids.
+        previous: ``(n, Tt)`` decoder inputs from ``teacher_forcing_arrays``.
+        target: ``(n, Tt)`` targets from ``teacher_forcing_arrays``.
+        source_vocab_size: number of source ids.
+        target_vocab_size: number of target ids.
+        attention: ``"none"``, ``"bahdanau"`` or ``"luong"`` (see ``build_seq2seq_model``).
+        units: size of each encoder direction; the decoder has ``2 * units``.
+        embedding_dim: size of each id's learned vector.
+        epochs: passes over the data.
+        batch_size: rows per batch.
+        dropout: as for ``build_seq2seq_model``.
+        learning_rate: Adam's step size.
+        cosine_decay: let the step size fall smoothly to zero by the last batch.
+        seed: seeds the weights and the batch order.
+        verbose: Keras' verbosity (0 silent).
+        strategy: a ``tf.distribute`` strategy to build under (e.g.
+            ``training.distribution_strategy(cfg)``); the default device when None.
+        backup_dir: a folder for a checkpoint after every epoch, so that a rerun resumes (see
+            ``training.fit``); none when None.
+
+    Returns:
+        The trained model and its ``training.FitResult``.
+    """
+    keras.utils.set_random_seed(int(seed))
+    batches = length_batches(source, previous, target, batch_size, seed=int(seed))
+    with strategy.scope() if strategy is not None else nullcontext():
+        model = build_seq2seq_model(
+            source_vocab_size,
+            target_vocab_size,
+            units=units,
+            embedding_dim=embedding_dim,
+            attention=attention,
+            dropout=dropout,
+        )
+        rate: Any = learning_rate
+        if cosine_decay:
+            rate = keras.optimizers.schedules.CosineDecay(
+                learning_rate, decay_steps=epochs * len(batches)
+            )
+        model.compile(
+            optimizer=keras.optimizers.Adam(rate, clipnorm=1.0),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),
+        )
+    result = fit(
+        model,
+        batches,
+        epochs=epochs,
+        verbose=verbose,
+        shuffle=False,  # the batches shuffle themselves
+        backup_dir=backup_dir,
+    )
+    return model, result
+
+
+def teacher_forced_accuracy(
+    model: keras.Model,
+    source: np.ndarray,
+    previous: np.ndarray,
+    target: np.ndarray,
+    batch_size: int = 256,
+) -> np.ndarray:
+    """Per row, the fraction of target tokens the model ranks first when it reads the true prefix.
+
+    Every step sees the true previous token, so an early mistake does not spoil the steps after
+    it and a long output is not penalised for having more steps: the measure says how much the
+    model knows at each step, apart from search and compounding errors.
+
+    Args:
+        model: a model from ``build_seq2seq_model``, ``[source, previous] -> logits``.
+        source: ``(n, Ts)`` padded source ids.
+        previous: ``(n, Tt)`` decoder inputs from ``teacher_forcing_arrays``.
+        target: ``(n, Tt)`` targets from ``teacher_forcing_arrays`` (the end marker counts as a
+            token).
+        batch_size: rows per forward pass.
+
+    Returns:
+        ``(n,)`` float64 fractions in [0, 1].
+
+    Raises:
+        ValueError: for arrays that are not 2-D or disagree in rows or shape, a row with no
+            target token, or a bad ``batch_size``.
+    """
+    source, previous, target = (np.asarray(a) for a in (source, previous, target))
+    _check_teacher_forcing(source, previous, target)
+    if np.any((target != 0).sum(axis=1) == 0):
+        raise ValueError("every row of target needs at least one token (the end marker).")
+    batch_size = _positive_int(batch_size, "batch_size")
+    run = _traced(model)  # one graph for every batch shape: much faster than eager calls
+    out = []
+    for lo in range(0, len(source), batch_size):
+        rows = slice(lo, lo + batch_size)
+        logits = np.asarray(run([source[rows].astype(np.int32), previous[rows].astype(np.int32)]))
+        real = target[rows] != 0
+        right = (logits.argmax(axis=-1) == target[rows]) & real
+        out.append(right.sum(axis=1) / real.sum(axis=1))
+    return np.concatenate(out) if out else np.zeros(0)
+
+
+def _check_teacher_forcing(source: np.ndarray, previous: np.ndarray, target: np.ndarray) -> None:
+    if source.ndim != 2 or previous.ndim != 2 or previous.shape != target.shape:
+        raise ValueError(
+            "source must be (n, Ts) and previous and target both (n, Tt); got "
+            f"{source.shape}, {previous.shape} and {target.shape}."
+        )
+    if len(source) != len(previous):
+        raise ValueError(
+            f"source has {len(source)} rows but previous and target have {len(previous)}."
+        )
+
+
 def target_log_probs(
     model: keras.Model,
     source: np.ndarray,
@@ -512,7 +682,8 @@ def target_log_probs(
     Args:
         model: a model from ``build_seq2seq_model``, ``[source, previous] -> logits``.
         source: ``(n, Ts)`` padded source ids.
-        previous, target: ``(n, Tt)`` arrays from ``teacher_forcing_arrays``.
+        previous: ``(n, Tt)`` decoder inputs from ``teacher_forcing_arrays``.
+        target: ``(n, Tt)`` targets from ``teacher_forcing_arrays``.
         batch_size: rows per forward pass.
 
     Returns:
@@ -524,21 +695,14 @@ def target_log_probs(
             of different shapes; for a bad ``batch_size``.
     """
     source, previous, target = (np.asarray(a) for a in (source, previous, target))
-    if source.ndim != 2 or previous.ndim != 2 or previous.shape != target.shape:
-        raise ValueError(
-            "source must be (n, Ts) and previous and target both (n, Tt); got "
-            f"{source.shape}, {previous.shape} and {target.shape}."
-        )
-    if len(source) != len(previous):
-        raise ValueError(
-            f"source has {len(source)} rows but previous and target have {len(previous)}."
-        )
+    _check_teacher_forcing(source, previous, target)
     batch_size = _positive_int(batch_size, "batch_size")
+    run = _traced(model)
     out = []
     for lo in range(0, len(source), batch_size):
         rows = slice(lo, lo + batch_size)
         logits = np.asarray(
-            model([source[rows].astype(np.int32), previous[rows].astype(np.int32)], training=False),
+            run([source[rows].astype(np.int32), previous[rows].astype(np.int32)]),
             dtype=np.float64,
         )
         top = logits.max(axis=-1, keepdims=True)
@@ -555,7 +719,7 @@ def length_batches(
     batch_size: int = 64,
     seed: int = 0,
     window: int = 20,
-):
+) -> tf.data.Dataset:
     """Teacher-forcing batches of similar lengths, each trimmed to its longest row.
 
     Padding a whole data set to its longest sequence makes a recurrent layer run every batch for
@@ -566,7 +730,8 @@ def length_batches(
 
     Args:
         source: ``(n, Ts)`` padded source ids.
-        previous, target: ``(n, Tt)`` from ``teacher_forcing_arrays``.
+        previous: ``(n, Tt)`` decoder inputs from ``teacher_forcing_arrays``.
+        target: ``(n, Tt)`` targets from ``teacher_forcing_arrays``.
         batch_size: rows per batch.
         seed: seeds the shuffles.
         window: batches per sorting window.
