@@ -324,6 +324,9 @@ baseline measured in the same run), or for a check that a model fails, what one 
 got; the check refuses to run if that value would pass. A check a run did not reach, because an
 earlier cell failed, counts as not passed.
 
+The slowest run's wall time is what the sweep saw, with whatever else was running on the machine;
+it is not the budget measurement (that is `make test` on an idle machine).
+
 """
 
 
