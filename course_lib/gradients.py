@@ -1,4 +1,9 @@
-"""Measuring how gradients flow back through time in a recurrent layer."""
+"""Gradient probes: through time in one recurrent layer, and across the layers of a stack.
+
+``bptt_gradient_norms`` measures how far back in time a gradient reaches (notebooks 01, 03 and
+04); ``kernel_gradient_norms``, ``input_gradient_norms`` and ``layer_states`` measure each layer
+of a model from ``models.stacked`` (notebook 06).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib._checks import finite_float, positive_int
+from course_lib.handles import stack_handles
 
 
 def recurrent_matrix(units: int, spectral_radius: float, seed: int = 0) -> np.ndarray:
@@ -111,3 +117,121 @@ def lstm_cell_state(layer: Any) -> Callable[[tf.Tensor], tf.Tensor]:
     twin.build((None, None, layer.cell.kernel.shape[0]))
     twin.set_weights(layer.get_weights())
     return lambda x: twin(x)[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring a stack layer by layer (notebook 06): models from ``models.stacked``
+
+
+def _input_kernels(layer: Any) -> list[Any]:
+    import keras
+
+    if isinstance(layer, keras.layers.Bidirectional):
+        return [layer.forward_layer.cell.kernel, layer.backward_layer.cell.kernel]
+    return [layer.cell.kernel]
+
+
+def kernel_gradient_norms(model: Any, x: np.ndarray, y: np.ndarray, loss: Any) -> dict[str, float]:
+    """Size of the loss gradient reaching each recurrent layer: ``||dL / dW_x||`` per layer.
+
+    ``W_x`` is the layer's input kernel (both directions' kernels together when bidirectional);
+    the norm is the Frobenius norm. It measures how strongly the training signal arrives at each
+    depth: with vanishing gradients across layers, the lower layers get far less.
+
+    Args:
+        model: a model from ``models.build_stacked_rnn_model`` or
+            ``models.build_stacked_char_language_model`` (its layers found by
+            ``handles.stack_handles``).
+        x: a batch of inputs.
+        y: the batch's targets.
+        loss: the training loss, e.g. ``SparseCategoricalCrossentropy(from_logits=True)``.
+
+    Returns:
+        ``{"rnn1": norm, "rnn2": norm, ...}``, computed in inference mode (no dropout).
+
+    Raises:
+        ValueError: for a model without stacked recurrent layers.
+    """
+    stack = stack_handles(model)
+    kernels = [_input_kernels(layer) for layer in stack.rnns]
+    variables = [v for layer_kernels in kernels for v in layer_kernels]
+    with tf.GradientTape() as tape:
+        value = loss(y, model(x, training=False))
+    grads = tape.gradient(value, variables)
+    norms, start = {}, 0
+    for name, layer_kernels in zip(stack.names, kernels, strict=True):
+        count = len(layer_kernels)
+        squares = sum(float(tf.reduce_sum(tf.square(g))) for g in grads[start : start + count])
+        norms[name] = float(np.sqrt(squares))
+        start += count
+    return norms
+
+
+def input_gradient_norms(model: Any, x: np.ndarray, y: np.ndarray, loss: Any) -> dict[str, float]:
+    """Size of the loss gradient with respect to each recurrent layer's input sequence.
+
+    For layer ``l`` this is ``||dL / dz_{l-1}||`` (Frobenius norm over batch, time and
+    features), where ``z_{l-1}`` is the sequence the layer reads: the error signal that arrives
+    at that depth, free of the size of the layer's own inputs (which ``kernel_gradient_norms``
+    mixes in). In a plain stack it passes down through every layer above; a residual connection
+    adds a path that skips them.
+
+    Args:
+        model: a model from ``models.build_stacked_rnn_model`` or
+            ``models.build_stacked_char_language_model`` (the stack is replayed layer by layer
+            through ``handles.stack_handles``, following the builders' wiring).
+        x: a batch of inputs.
+        y: the batch's targets.
+        loss: the training loss.
+
+    Returns:
+        ``{"rnn1": norm, "rnn2": norm, ...}``, computed in inference mode (no dropout).
+
+    Raises:
+        ValueError: for a model without stacked recurrent layers.
+    """
+    import keras
+
+    stack = stack_handles(model)
+    bottom = keras.Model(model.input, stack.rnns[0].input)
+    z = tf.convert_to_tensor(bottom(x, training=False))
+    top = stack.rnns[-1]
+    with tf.GradientTape() as tape:
+        seen = []
+        for rnn, dropout, residual in zip(stack.rnns, stack.dropouts, stack.residuals, strict=True):
+            tape.watch(z)
+            seen.append(z)
+            h = rnn(z, training=False)  # dropout is the identity here
+            if residual is not None:
+                z, top = residual([z, h]), residual
+            else:
+                z, top = h, (dropout if dropout is not None else rnn)
+        upper = keras.Model(top.output, model.output)  # the head
+        value = loss(y, upper(z, training=False))
+    grads = tape.gradient(value, seen)
+    return {name: float(tf.norm(g)) for name, g in zip(stack.names, grads, strict=True)}
+
+
+def layer_states(model: Any, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Every recurrent layer's output sequence for the inputs ``x`` (inference mode).
+
+    Args:
+        model: a stacked model (``handles.stack_handles`` finds its layers) whose recurrent
+            layers return sequences.
+        x: inputs the model accepts.
+
+    Returns:
+        ``{"rnn1": array (batch, time, width), ...}``: what each layer passes upwards (before
+        dropout and before the residual addition).
+
+    Raises:
+        ValueError: for a model without stacked recurrent layers.
+    """
+    import keras
+
+    stack = stack_handles(model)
+    probe = keras.Model(model.input, [layer.output for layer in stack.rnns])
+    outputs = probe(x, training=False)
+    if len(stack.rnns) == 1:
+        outputs = [outputs]
+    return {name: np.asarray(out) for name, out in zip(stack.names, outputs, strict=True)}

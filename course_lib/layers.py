@@ -1,6 +1,8 @@
-"""Course layers that Keras lacks in the form the notebooks need: attention, weights exposed.
+"""Course layers that Keras lacks in the form the notebooks need.
 
-Both layers are called as ``layer(query, values, mask=None)`` and return ``(context, weights)``:
+Attention with its weights exposed (notebooks 08 and 09): ``BahdanauAttention`` and
+``LuongAttention`` are called as ``layer(query, values, mask=None)`` and return
+``(context, weights)``:
 
 - ``query``: ``(batch, Tq, dq)``, what is looking (e.g. the decoder's outputs);
 - ``values``: ``(batch, Tv, dv)``, what is looked at (e.g. the encoder's outputs), used both as
@@ -11,6 +13,10 @@ Both layers are called as ``layer(query, values, mask=None)`` and return ``(cont
 
 Because ``weights`` is an ordinary output, a functional model can return it (or a second model
 built on the same layers can), so the alignment can be plotted after training.
+
+Captioning (notebook 09): ``RegionCoordinates`` turns a CNN's feature grid into regions that
+carry their position, and ``ShowAttendTellCell`` is one attending decoder step for
+``keras.layers.RNN``. All of them are registered for saving (package ``course_lib``).
 """
 
 from __future__ import annotations
@@ -23,7 +29,14 @@ from keras import ops
 
 from course_lib._checks import choice, positive_int
 
-__all__ = ["BahdanauAttention", "LuongAttention", "LUONG_SCORES", "masked_score"]
+__all__ = [
+    "BahdanauAttention",
+    "LuongAttention",
+    "LUONG_SCORES",
+    "masked_score",
+    "RegionCoordinates",
+    "ShowAttendTellCell",
+]
 
 LUONG_SCORES = ("general", "dot")
 
@@ -176,3 +189,89 @@ class LuongAttention(_Attention):
     def get_config(self) -> dict:
         """The constructor's arguments, so that a saved model can rebuild the layer."""
         return {**super().get_config(), "score": self.score}
+
+
+# ---------------------------------------------------------------------------------------------
+# Captioning (notebook 09): image regions with their positions, and the attending decoder step
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class RegionCoordinates(keras.layers.Layer):
+    """Flatten a feature grid into regions and append each region's (row, column) position.
+
+    ``(batch, H, W, C) -> (batch, H * W, C + 2)``; the two extra features run from -1 (top /
+    left) to 1 (bottom / right), so a decoder that averages regions still knows where it looked.
+    """
+
+    def call(self, grid: Any) -> Any:
+        """``grid (batch, H, W, C)`` -> ``regions (batch, H * W, C + 2)``."""
+        shape = ops.shape(grid)
+        height, width = grid.shape[1], grid.shape[2]
+        rows = ops.repeat(ops.linspace(-1.0, 1.0, height), width)
+        cols = ops.tile(ops.linspace(-1.0, 1.0, width), [height])
+        coords = ops.cast(ops.stack([rows, cols], axis=-1), grid.dtype)  # (H * W, 2)
+        coords = ops.broadcast_to(coords[None], (shape[0], height * width, 2))
+        regions = ops.reshape(grid, (shape[0], height * width, grid.shape[3]))
+        return ops.concatenate([regions, coords], axis=-1)
+
+    def compute_output_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``(batch, H, W, C)`` -> ``(batch, H * W, C + 2)``."""
+        batch, height, width, channels = input_shape
+        return (batch, height * width, channels + 2)
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class ShowAttendTellCell(keras.layers.Layer):
+    """One decoder step of "show, attend and tell", as a cell for ``keras.layers.RNN``.
+
+    At step t the previous hidden state ``h`` scores every region (``BahdanauAttention``); the
+    context (the weighted average of the regions) is concatenated to the word's embedding and fed
+    to an ``LSTMCell``. The regions ride along as a third, unchanged state (flattened to
+    ``(batch, R * d)``), because a Keras 3 RNN cell sees only its input and its states.
+
+    Args:
+        units: size of the LSTM's hidden and cell states.
+        attention_units: hidden size of the additive attention.
+        n_regions: number of regions R.
+        region_dim: size d of a region's feature vector.
+
+    Call:
+        ``cell(word (batch, e), [h, c, regions_flat]) -> (output, [h', c', regions_flat])``
+        where ``output = concat[h', context (batch, d), weights (batch, R)]``.
+    """
+
+    def __init__(
+        self, units: int, attention_units: int, n_regions: int, region_dim: int, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.units, self.attention_units = units, attention_units
+        self.n_regions, self.region_dim = n_regions, region_dim
+        self.state_size = [units, units, n_regions * region_dim]
+        self.output_size = units + region_dim + n_regions
+        self.attention = BahdanauAttention(attention_units, name="attention")
+        self.lstm_cell = keras.layers.LSTMCell(units, name="decoder_cell")
+
+    def build(self, input_shape: tuple[Any, ...]) -> None:
+        """Create the attention's and the LSTM cell's weights for words of this shape."""
+        self.attention.build((None, 1, self.units), (None, self.n_regions, self.region_dim))
+        self.lstm_cell.build((None, input_shape[-1] + self.region_dim))
+
+    def call(self, word: Any, states: list[Any], training: bool = False) -> tuple[Any, list[Any]]:
+        """One step: see the class docstring's Call section."""
+        h, c, flat = states
+        regions = ops.reshape(flat, (-1, self.n_regions, self.region_dim))
+        context, weights = self.attention(ops.expand_dims(h, 1), regions)
+        context, weights = context[:, 0], weights[:, 0]
+        step_input = ops.concatenate([word, context], axis=-1)
+        h, (h, c) = self.lstm_cell(step_input, [h, c], training=training)
+        return ops.concatenate([h, context, weights], axis=-1), [h, c, flat]
+
+    def get_config(self) -> dict:
+        """The constructor's arguments, so that a saved model can rebuild the cell."""
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "attention_units": self.attention_units,
+            "n_regions": self.n_regions,
+            "region_dim": self.region_dim,
+        }

@@ -7,17 +7,27 @@ length, not an average of per-item rates, so long references weigh more, as in t
 A note on names: in speech recognition the *word error rate* is the word-level edit distance
 (``wer``). Papers on grapheme-to-phoneme conversion use "WER" for something else: the fraction of
 words whose pronunciation has any error, which is ``1 - exact_match``.
+
+Task-specific measurements live here too, next to the general ones: pronunciations against every
+listed one (``score_pronunciations``), accuracy per input-length bin, generated captions against
+their scenes, a context-free character model's cost, and a video forecast's error per step.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from course_lib._checks import positive_int
+from course_lib._checks import flag, positive_int
+
+if TYPE_CHECKING:
+    from course_lib.data.scenes import SceneObject
 
 __all__ = [
     "bleu",
@@ -28,7 +38,17 @@ __all__ = [
     "ngram_counts",
     "per",
     "wer",
+    "closest_pronunciations",
+    "strip_stress",
+    "PronunciationScores",
+    "score_pronunciations",
+    "accuracy_by_length",
+    "scene_accuracy",
+    "unigram_bits_per_char",
+    "mse_per_step",
 ]
+
+_STRESS_DIGIT = re.compile(r"(?<=[A-Z])[012]$")
 
 
 def mean_absolute_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -236,3 +256,221 @@ def bleu(
     log_precision = sum(math.log(m / t) for m, t in zip(matches, totals)) / max_order
     brevity = 1.0 if hyp_length > ref_length else math.exp(1 - ref_length / max(hyp_length, 1))
     return brevity * math.exp(log_precision)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pronunciations (notebooks 08 and 08b)
+
+
+def closest_pronunciations(
+    pronunciations: list[list[list[str]]], predictions: list[list[str]]
+) -> list[list[str]]:
+    """For each prediction, the listed pronunciation with the fewest edits to it.
+
+    Pass the result as the references to ``per`` / ``exact_match``: a word is
+    then right when the prediction equals any listed pronunciation.
+
+    Args:
+        pronunciations: per word, every listed pronunciation (lists of phonemes).
+        predictions: per word, the predicted phonemes.
+
+    Returns:
+        One reference pronunciation per word (ties: the first listed).
+
+    Raises:
+        ValueError: if the lists differ in length or a word has no pronunciation.
+    """
+    if len(pronunciations) != len(predictions):
+        raise ValueError(
+            f"pronunciations ({len(pronunciations)}) and predictions ({len(predictions)}) "
+            "must have the same length."
+        )
+    out = []
+    for options, hyp in zip(pronunciations, predictions):
+        if not options:
+            raise ValueError("every word needs at least one pronunciation.")
+        out.append(min(options, key=lambda ref: edit_distance(ref, hyp)))
+    return out
+
+
+def strip_stress(phonemes: Sequence[str]) -> list[str]:
+    """The phonemes without their stress digits.
+
+    Args:
+        phonemes: ARPAbet symbols, e.g. ``["S", "P", "IY1", "CH"]``.
+
+    Returns:
+        The same symbols with a trailing ``0``, ``1`` or ``2`` removed: ``["S", "P", "IY", "CH"]``.
+    """
+    return [_STRESS_DIGIT.sub("", p) for p in phonemes]
+
+
+@dataclass
+class PronunciationScores:
+    """How right a list of predicted pronunciations is.
+
+    Attributes:
+        wer: word error rate as G2P papers define it: the fraction of words whose prediction
+            equals none of their listed pronunciations.
+        per: phoneme error rate: edits to the closest listed pronunciation, summed over the
+            words, over the total length of those pronunciations.
+        right: ``(n_words,)`` bool, whether each word is exactly right.
+    """
+
+    wer: float
+    per: float
+    right: np.ndarray
+
+
+def score_pronunciations(
+    pronunciations: list[list[list[str]]],
+    predictions: Sequence[Sequence[str]],
+    stress: bool = True,
+) -> PronunciationScores:
+    """WER and PER of predicted pronunciations, any listed pronunciation counting as right.
+
+    Args:
+        pronunciations: per word, every listed pronunciation
+            (``data.pronunciation.PronunciationData.pronunciations``).
+        predictions: per word, the predicted phonemes.
+        stress: whether stress digits count. With ``False`` they are stripped from predictions
+            and references alike (``"AH0"`` and ``"AH1"`` are then the same phoneme), the way the
+            published CMUdict benchmark scores.
+
+    Returns:
+        A ``PronunciationScores``.
+
+    Raises:
+        ValueError: if the lists differ in length or are empty, a word has no pronunciation, or
+            ``stress`` is not a bool.
+    """
+    stress = flag(stress, "stress")
+    if not predictions:
+        raise ValueError("predictions is empty; score at least one word.")
+    hyps = [list(p) for p in predictions]
+    if not stress:
+        pronunciations = [[strip_stress(p) for p in options] for options in pronunciations]
+        hyps = [strip_stress(p) for p in hyps]
+    refs = closest_pronunciations(pronunciations, hyps)
+    right = np.array([list(r) == h for r, h in zip(refs, hyps)], dtype=bool)
+    return PronunciationScores(wer=float(1 - right.mean()), per=per(refs, hyps), right=right)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accuracy by input length (notebook 08)
+
+
+def accuracy_by_length(
+    lengths: Sequence[int], correct: Sequence[bool], bins: Sequence[int]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Fraction correct per length bin.
+
+    Args:
+        lengths: ``(n,)`` input lengths.
+        correct: ``(n,)`` whether each output was right, or a score in [0, 1] per example
+            (e.g. the fraction of its tokens that are right).
+        bins: increasing bin edges; bin ``i`` holds ``bins[i] <= length < bins[i + 1]``.
+
+    Returns:
+        Bin labels (e.g. ``"4-6"``), the accuracy per bin (NaN where a bin is empty) and the
+        number of examples per bin.
+
+    Raises:
+        ValueError: for arrays of different lengths or fewer than two increasing edges.
+    """
+    size, right = np.asarray(lengths), np.asarray(correct, dtype=float)
+    edges = np.asarray(bins)
+    if size.shape != right.shape:
+        raise ValueError(f"lengths {size.shape} and correct {right.shape} differ.")
+    if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"bins must be at least two increasing edges; got {edges.tolist()}.")
+    labels: list[str] = []
+    accuracy: list[float] = []
+    counts: list[int] = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (size >= lo) & (size < hi)
+        labels.append(f"{lo}" if hi == lo + 1 else f"{lo}-{hi - 1}")
+        counts.append(int(inside.sum()))
+        accuracy.append(float(right[inside].mean()) if inside.any() else np.nan)
+    return labels, np.array(accuracy), np.array(counts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated captions against their scenes (notebook 09)
+
+
+def scene_accuracy(captions: list[list[str]], objects: list[list[SceneObject]]) -> float:
+    """The fraction of captions that describe their scene exactly.
+
+    A caption is right when ``data.scenes.caption_matches_scene`` accepts it.
+
+    Args:
+        captions: one token list per scene.
+        objects: each scene's objects (``data.scenes.SceneObject`` lists).
+
+    Returns:
+        Accuracy in [0, 1].
+
+    Raises:
+        ValueError: if the two lists differ in length or are empty.
+    """
+    if len(captions) != len(objects) or not captions:
+        raise ValueError(
+            f"captions and objects must be non-empty and of the same length; got {len(captions)} "
+            f"and {len(objects)}."
+        )
+    from course_lib.data.scenes import caption_matches_scene  # data is heavier than metrics
+
+    hits = sum(caption_matches_scene(c, o) for c, o in zip(captions, objects, strict=True))
+    return hits / len(captions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Character models (notebooks 01 and 06)
+
+
+def unigram_bits_per_char(ids: np.ndarray, vocab_size: int, reference: np.ndarray) -> float:
+    """Cross-entropy, in bits per character, of a model that ignores context.
+
+    The character frequencies come from ``reference`` (the training ids, with add-one smoothing)
+    and the cost is measured on ``ids``. A sequence model that has learned anything must do
+    better than this.
+
+    Args:
+        ids: character ids to measure on, any shape.
+        vocab_size: number of character ids.
+        reference: the ids the frequencies are counted on, any shape.
+
+    Returns:
+        The mean cost in bits per character.
+    """
+    counts = np.bincount(np.asarray(reference).ravel(), minlength=vocab_size) + 1.0
+    probs = counts / counts.sum()
+    return float(-np.mean(np.log2(probs[np.asarray(ids).ravel()])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Video forecasts (notebook 07)
+
+
+def mse_per_step(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """Mean squared pixel error at each forecast step, averaged over clips and pixels.
+
+    Args:
+        predicted: the forecast frames, ``(batch, steps, ...)``.
+        truth: the true frames, same shape as ``predicted``.
+
+    Returns:
+        float64 ``(steps,)``.
+
+    Raises:
+        ValueError: if the shapes differ.
+    """
+    predicted, truth = np.asarray(predicted, np.float64), np.asarray(truth, np.float64)
+    if predicted.shape != truth.shape or predicted.ndim < 2:
+        raise ValueError(
+            f"predicted and truth must have the same (batch, steps, ...) shape; "
+            f"got {predicted.shape} and {truth.shape}."
+        )
+    axes = (0, *range(2, predicted.ndim))
+    return ((predicted - truth) ** 2).mean(axis=axes)

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from course_lib.data.synthetic import marked_recall
+from course_lib.handles import sequence_handles
 from course_lib.models import build_sequence_classifier_model
 from course_lib.training import FitResult, fit
 
@@ -77,7 +78,7 @@ def build_recall_model(
         **rnn_kwargs,
     )
     if update_gate_bias:
-        layer = model.get_layer("rnn")
+        layer = sequence_handles(model).rnn
         kernel, recurrent, bias = layer.get_weights()
         # Keras' GRU (reset_after=True): bias row 0 is the input bias, its first block is z
         bias[0, :units] += update_gate_bias

@@ -1,4 +1,4 @@
-"""CMUdict: a fixed split by word, first pronunciation as target, closest reference scoring."""
+"""CMUdict: a fixed split by word, the first pronunciation as target, the stress digits."""
 
 import pytest
 
@@ -37,47 +37,16 @@ def test_subsets_are_prefixes_in_hash_order(splits):
     assert len(short) == 50 and max(map(len, short.words)) <= 6
 
 
-def test_closest_pronunciation_counts_any_listed_one():
-    options = [[["IY1", "DH", "ER0"], ["AY1", "DH", "ER0"]], [["K", "AE1", "T"]]]
-    hyps = [["AY1", "DH", "ER0"], ["K", "AH1", "T"]]
-    refs = pron.closest_pronunciations(options, hyps)
-    assert refs == [["AY1", "DH", "ER0"], ["K", "AE1", "T"]]
-    assert metrics.exact_match(refs, hyps) == 0.5
-    assert metrics.per(refs, hyps) == pytest.approx(1 / 6)
-
-
 def test_bad_arguments():
     with pytest.raises(ValueError, match="split"):
         pron.load_cmudict("dev")
     with pytest.raises(ValueError, match="max_words"):
         pron.load_cmudict("test", max_words=0)
-    with pytest.raises(ValueError, match="same length"):
-        pron.closest_pronunciations([[["A"]]], [])
-
-
-def test_strip_stress_removes_only_vowel_stress_digits():
-    assert pron.strip_stress(["S", "P", "IY1", "CH"]) == ["S", "P", "IY", "CH"]
-    assert pron.strip_stress(["AH0", "B", "AW2", "T"]) == ["AH", "B", "AW", "T"]
-    assert pron.strip_stress([]) == []
 
 
 def test_stress_free_phoneme_set_is_the_39_of_arpabet(splits):
-    phonemes = {p for ph in splits["train"].phonemes for p in pron.strip_stress(ph)}
+    phonemes = {p for ph in splits["train"].phonemes for p in metrics.strip_stress(ph)}
     assert len(phonemes) == 39 and not any(c.isdigit() for p in phonemes for c in p)
-
-
-def test_score_pronunciations_with_and_without_stress():
-    options = [[["IY1", "DH", "ER0"], ["AY1", "DH", "ER0"]], [["K", "AE1", "T"]]]
-    hyps = [["AY1", "DH", "ER1"], ["K", "AE1", "T"]]  # word 0: one stress digit wrong
-    with_stress = pron.score_pronunciations(options, hyps)
-    assert with_stress.wer == pytest.approx(0.5)
-    assert with_stress.per == pytest.approx(1 / 6)
-    assert with_stress.right.tolist() == [False, True]
-    without = pron.score_pronunciations(options, hyps, stress=False)
-    assert without.wer == 0.0 and without.per == 0.0 and without.right.all()
-    # a wrong phoneme stays wrong without stress, and edits count against the closest option
-    wrong = pron.score_pronunciations(options, [["AY0", "D", "ER0"], ["K", "AH1", "T"]], False)
-    assert wrong.wer == 1.0 and wrong.per == pytest.approx(2 / 6)
 
 
 def test_score_pronunciations_matches_an_independent_count(splits):
@@ -85,16 +54,7 @@ def test_score_pronunciations_matches_an_independent_count(splits):
     test = splits["test"]
     hyps = [p[:-1] if i % 3 == 0 else p for i, p in enumerate(test.phonemes[:300])]
     hyps[1] = test.pronunciations[1][-1]
-    scores = pron.score_pronunciations(test.pronunciations[:300], hyps)
+    scores = metrics.score_pronunciations(test.pronunciations[:300], hyps)
     wrong = sum(h not in options for h, options in zip(hyps, test.pronunciations))
     assert scores.wer == pytest.approx(wrong / 300)
     assert scores.right.dtype == bool and scores.right.shape == (300,)
-
-
-def test_score_pronunciations_bad_arguments():
-    with pytest.raises(ValueError, match="stress"):
-        pron.score_pronunciations([[["A"]]], [["A"]], stress="no")
-    with pytest.raises(ValueError, match="empty"):
-        pron.score_pronunciations([], [])
-    with pytest.raises(ValueError, match="same length"):
-        pron.score_pronunciations([[["A"]], [["B"]]], [["A"]])

@@ -5,7 +5,6 @@ from course_lib.data.text import (
     CharVocabulary,
     char_sequences,
     load_python_docs,
-    unigram_bits_per_char,
 )
 
 
@@ -42,12 +41,6 @@ def test_char_sequences_shift_by_one():
         char_sequences(np.arange(3), seq_len=5)
     with pytest.raises(ValueError, match="seq_len must be a positive integer"):
         char_sequences(ids, seq_len=0)
-
-
-def test_unigram_bits_per_char():
-    ref = np.array([0, 1] * 50)
-    assert unigram_bits_per_char(np.array([0, 1]), 2, ref) == pytest.approx(1.0)
-    assert unigram_bits_per_char(np.array([0]), 4, np.zeros(1000, int)) < 0.01
 
 
 # --- token vocabularies, word tokens, tagging data (notebook 02) ---

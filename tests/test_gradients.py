@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from course_lib import gradients, models
 from course_lib.gradients import bptt_gradient_norms, recurrent_matrix, spectral_radius
 
 
@@ -63,3 +64,72 @@ def test_lstm_cell_state_probe_returns_the_cell_state():
     assert bptt_gradient_norms(lstm_cell_state(layer), x).shape == (7,)
     with pytest.raises(ValueError, match="LSTM"):
         lstm_cell_state(keras.layers.GRU(3))
+
+
+def _loss():
+    return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+
+def test_gradient_norms_per_layer_match_a_tape():
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(3)
+    model = models.build_stacked_char_language_model(7, depth=3, units=5, embedding_dim=4)
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 7, size=(3, 6)).astype("int32")
+    y = rng.integers(0, 7, size=(3, 6)).astype("int32")
+    norms = gradients.kernel_gradient_norms(model, x, y, _loss())
+    assert list(norms) == ["rnn1", "rnn2", "rnn3"]
+    with tf.GradientTape() as tape:
+        value = _loss()(y, model(x))
+    kernel = model.get_layer("rnn2").cell.kernel
+    want = float(tf.norm(tape.gradient(value, kernel)))
+    assert norms["rnn2"] == pytest.approx(want, rel=1e-5)
+    assert all(v > 0 for v in norms.values())
+
+    inputs = gradients.input_gradient_norms(model, x, y, _loss())
+    assert list(inputs) == ["rnn1", "rnn2", "rnn3"]
+    # for rnn1 the layer's input is the embedding output: compare with a tape on the embedding
+    emb = model.get_layer("embedding")
+    with tf.GradientTape() as tape:
+        z = emb(x)
+        tape.watch(z)
+        h = z
+        for name in ("rnn1", "rnn2", "rnn3"):
+            h = model.get_layer(name)(h)
+        value = _loss()(y, model.get_layer("logits")(h))
+    assert inputs["rnn1"] == pytest.approx(float(tf.norm(tape.gradient(value, z))), rel=1e-4)
+
+
+def test_gradient_norms_bidirectional_count_both_directions():
+    model = models.build_stacked_rnn_model(
+        2, 3, depth=2, units=4, bidirectional=True, return_sequences=True
+    )
+    x = np.random.default_rng(0).normal(size=(2, 5, 2)).astype("float32")
+    y = np.zeros((2, 5), "int32")
+    norms = gradients.kernel_gradient_norms(model, x, y, _loss())
+    assert set(norms) == {"rnn1", "rnn2"} and all(v > 0 for v in norms.values())
+    states = gradients.layer_states(model, x)
+    assert states["rnn2"].shape == (2, 5, 8)
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_input_gradient_norms_match_a_model_cut_at_each_layer(residual):
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(5)
+    model = models.build_stacked_rnn_model(
+        2, 3, depth=3, units=4, residual=residual, dropout=0.2, return_sequences=True
+    )
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2, 6, 2)).astype("float32")
+    y = rng.integers(0, 3, size=(2, 6)).astype("int32")
+    norms = gradients.input_gradient_norms(model, x, y, _loss())
+    for name in ("rnn2", "rnn3"):
+        tensor = model.get_layer(name).input
+        z = tf.convert_to_tensor(keras.Model(model.input, tensor)(x))
+        upper = keras.Model(tensor, model.output)
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            value = _loss()(y, upper(z, training=False))
+        assert norms[name] == pytest.approx(float(tf.norm(tape.gradient(value, z))), rel=1e-4)

@@ -11,6 +11,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from course_lib import metrics
 from course_lib.metrics import (
     bleu,
     cer,
@@ -176,3 +177,77 @@ def test_bleu_extremes():
     # any one of several references can supply the n-grams
     other = "a small blue two right of a large red seven".split()
     assert bleu([[other, tokens]], [tokens]) == pytest.approx(1.0)
+
+
+def test_closest_pronunciation_counts_any_listed_one():
+    options = [[["IY1", "DH", "ER0"], ["AY1", "DH", "ER0"]], [["K", "AE1", "T"]]]
+    hyps = [["AY1", "DH", "ER0"], ["K", "AH1", "T"]]
+    refs = metrics.closest_pronunciations(options, hyps)
+    assert refs == [["AY1", "DH", "ER0"], ["K", "AE1", "T"]]
+    assert metrics.exact_match(refs, hyps) == 0.5
+    assert metrics.per(refs, hyps) == pytest.approx(1 / 6)
+
+
+def test_strip_stress_removes_only_vowel_stress_digits():
+    assert metrics.strip_stress(["S", "P", "IY1", "CH"]) == ["S", "P", "IY", "CH"]
+    assert metrics.strip_stress(["AH0", "B", "AW2", "T"]) == ["AH", "B", "AW", "T"]
+    assert metrics.strip_stress([]) == []
+
+
+def test_score_pronunciations_with_and_without_stress():
+    options = [[["IY1", "DH", "ER0"], ["AY1", "DH", "ER0"]], [["K", "AE1", "T"]]]
+    hyps = [["AY1", "DH", "ER1"], ["K", "AE1", "T"]]  # word 0: one stress digit wrong
+    with_stress = metrics.score_pronunciations(options, hyps)
+    assert with_stress.wer == pytest.approx(0.5)
+    assert with_stress.per == pytest.approx(1 / 6)
+    assert with_stress.right.tolist() == [False, True]
+    without = metrics.score_pronunciations(options, hyps, stress=False)
+    assert without.wer == 0.0 and without.per == 0.0 and without.right.all()
+    # a wrong phoneme stays wrong without stress, and edits count against the closest option
+    wrong = metrics.score_pronunciations(options, [["AY0", "D", "ER0"], ["K", "AH1", "T"]], False)
+    assert wrong.wer == 1.0 and wrong.per == pytest.approx(2 / 6)
+
+
+def test_score_pronunciations_bad_arguments():
+    with pytest.raises(ValueError, match="same length"):
+        metrics.closest_pronunciations([[["A"]]], [])
+    with pytest.raises(ValueError, match="stress"):
+        metrics.score_pronunciations([[["A"]]], [["A"]], stress="no")
+    with pytest.raises(ValueError, match="empty"):
+        metrics.score_pronunciations([], [])
+    with pytest.raises(ValueError, match="same length"):
+        metrics.score_pronunciations([[["A"]], [["B"]]], [["A"]])
+
+
+def test_accuracy_by_length_bins():
+    labels, acc, counts = metrics.accuracy_by_length(
+        [1, 2, 3, 3, 7], [True, False, True, True, False], [1, 3, 5, 9, 12]
+    )
+    assert labels == ["1-2", "3-4", "5-8", "9-11"]
+    np.testing.assert_allclose(acc[:3], [0.5, 1.0, 0.0])
+    assert np.isnan(acc[3]) and counts.tolist() == [2, 2, 1, 0]
+    with pytest.raises(ValueError, match="bins"):
+        metrics.accuracy_by_length([1], [True], [3, 2])
+    with pytest.raises(ValueError, match="differ"):
+        metrics.accuracy_by_length([1, 2], [True], [0, 3])
+
+
+def test_unigram_bits_per_char():
+    ref = np.array([0, 1] * 50)
+    assert metrics.unigram_bits_per_char(np.array([0, 1]), 2, ref) == pytest.approx(1.0)
+    assert metrics.unigram_bits_per_char(np.array([0]), 4, np.zeros(1000, int)) < 0.01
+
+
+def test_mse_per_step():
+    truth = np.zeros((2, 3, 8, 8, 1))
+    pred = truth.copy()
+    pred[:, 1] = 0.5
+    pred[0, 2, 0, 0, 0] = 1.0
+    np.testing.assert_allclose(metrics.mse_per_step(pred, truth), [0.0, 0.25, 1 / 128])
+    with pytest.raises(ValueError, match="same"):
+        metrics.mse_per_step(pred, truth[:, :2])
+
+
+def test_scene_accuracy_refuses_lists_of_different_lengths():
+    with pytest.raises(ValueError, match="same length"):
+        metrics.scene_accuracy([["a"]], [])

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from course_lib.data import scenes
-from course_lib.layers import BahdanauAttention
+from course_lib.layers import BahdanauAttention, ShowAttendTellCell
 from course_lib.models import captioning as cap
 
 VOCAB = scenes.caption_vocabulary()
@@ -67,7 +67,7 @@ def test_layers_are_named_and_keep_the_cudnn_configuration():
     assert lstm.use_bias and not lstm.unroll and lstm.recurrent_dropout == 0
     attn = cap.build_caption_model(len(VOCAB), STEPS, units=8, filters=(4, 4, 4))
     cell = attn.get_layer("decoder_rnn").cell
-    assert isinstance(cell, cap.ShowAttendTellCell)
+    assert isinstance(cell, ShowAttendTellCell)
     assert isinstance(cell.attention, BahdanauAttention)
     lstm_cell = cell.lstm_cell
     assert lstm_cell.activation.__name__ == "tanh"

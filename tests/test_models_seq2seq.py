@@ -131,39 +131,6 @@ def test_attention_model_and_decode():
         plain.attention_weights(source, greedy)
 
 
-def test_ensemble_decodes_like_the_search_over_averaged_members():
-    keras.utils.set_random_seed(4)
-    members = [
-        models.Seq2SeqInference(
-            models.build_seq2seq_model(20, 15, units=6, attention=attention), START, END
-        )
-        for attention in ("bahdanau", "luong", "none")
-    ]
-    source, _ = _batch()
-    alone = members[0].decode(source, max_length=5, method="beam", beam_width=3)
-    assert (
-        models.Seq2SeqEnsemble(members[:1]).decode(
-            source, max_length=5, method="beam", beam_width=3
-        )
-        == alone
-    )
-    ensemble = models.Seq2SeqEnsemble(members, weights=[2.0, 1.0, 1.0])
-    state = ensemble.initial_state(source)
-    assert len(state) == 3 and "encoder_outputs" not in state[2]
-    want = decoding.beam_search(
-        decoding.ensemble_step_fn([m.step_fn for m in members], [2.0, 1.0, 1.0]),
-        state,
-        START,
-        END,
-        5,
-        beam_width=3,
-    )
-    assert ensemble.decode(source, max_length=5, method="beam", beam_width=3, batch_size=2) == want
-    assert ensemble.decode(source, max_length=5) == decoding.greedy_search(
-        ensemble.step_fn, state, START, END, 5
-    )
-
-
 @pytest.mark.parametrize("attention", ["none", "luong"])
 def test_target_log_probs_equal_stepping_the_decoder(attention):
     keras.utils.set_random_seed(6)
@@ -198,20 +165,6 @@ def test_target_log_probs_bad_arguments():
         models.target_log_probs(model, source, previous, previous, batch_size=0)
 
 
-def test_ensemble_bad_members():
-    keras.utils.set_random_seed(5)
-    infer = models.Seq2SeqInference(models.build_seq2seq_model(20, 15, units=6), START, END)
-    other = models.Seq2SeqInference(models.build_seq2seq_model(20, 16, units=6), START, END)
-    with pytest.raises(ValueError, match="at least one"):
-        models.Seq2SeqEnsemble([])
-    with pytest.raises(ValueError, match=r"members\[1\] must be a Seq2SeqInference"):
-        models.Seq2SeqEnsemble([infer, infer.step_fn])
-    with pytest.raises(ValueError, match="vocabulary size"):
-        models.Seq2SeqEnsemble([infer, other])
-    with pytest.raises(ValueError, match="weights"):
-        models.Seq2SeqEnsemble([infer, infer], weights=[1.0])
-
-
 def test_saved_model_reloads_and_still_decodes(tmp_path):
     keras.utils.set_random_seed(3)
     model = models.build_seq2seq_model(20, 15, units=6, attention="luong")
@@ -235,34 +188,6 @@ def test_encoder_classifier_shares_and_freezes_the_encoder():
     assert len(clf.trainable_weights) == 2  # the dense head only
     clf2 = models.build_encoder_classifier_model(model, 3, trainable_encoder=True)
     assert len(clf2.trainable_weights) > 2
-
-
-def test_teacher_forcing_arrays_and_length_batches():
-    vocab = TokenVocabulary("abc")
-    previous, target = models.teacher_forcing_arrays(vocab, ["ab", "c", "abca"])
-    a, b, c = (vocab.encode(x)[0] for x in "abc")
-    assert previous.tolist()[0] == [START, a, b, 0, 0]
-    assert target.tolist()[0] == [a, b, END, 0, 0]
-    assert target.tolist()[2] == [a, b, c, a, END]
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(1, 12, 300)
-    source = np.zeros((300, 12), "int32")
-    for i, n in enumerate(lengths):
-        source[i, :n] = 5
-    prev = np.where(source > 0, 6, 0).astype("int32")
-    dataset = models.length_batches(source, prev, prev, batch_size=32, seed=1, window=4)
-    first = [(s.numpy(), t.numpy()) for (s, _), t in dataset]
-    second = [(s.numpy(), t.numpy()) for (s, _), t in dataset]
-    assert len(first) == 10 and sum(len(s) for s, _ in first) == 300
-    for s, t in first:  # trimmed to the longest row, similar lengths together
-        assert (s[:, -1] != 0).any() and (t[:, -1] != 0).any()
-    assert np.mean([s.shape[1] for s, _ in first]) < 11
-    assert any(a[0].shape != b[0].shape for a, b in zip(first, second))  # reshuffled each epoch
-    again = [
-        (s.numpy(), t.numpy())
-        for (s, _), t in models.length_batches(source, prev, prev, 32, seed=1, window=4)
-    ]
-    assert all(np.array_equal(x[0], y[0]) for x, y in zip(first, again))
 
 
 def test_bad_arguments():
@@ -345,3 +270,12 @@ def test_teacher_forced_accuracy_counts_argmax_hits_per_row():
         models.teacher_forced_accuracy(model, source, previous, np.zeros_like(target))
     with pytest.raises(ValueError, match="batch_size"):
         models.teacher_forced_accuracy(model, source, previous, target, batch_size=0)
+
+
+def test_teacher_forcing_arrays():
+    vocab = TokenVocabulary("abc")
+    previous, target = models.teacher_forcing_arrays(vocab, ["ab", "c", "abca"])
+    a, b, c = (vocab.encode(x)[0] for x in "abc")
+    assert previous.tolist()[0] == [START, a, b, 0, 0]
+    assert target.tolist()[0] == [a, b, END, 0, 0]
+    assert target.tolist()[2] == [a, b, c, a, END]

@@ -1,4 +1,4 @@
-"""Attention heatmaps and accuracy-by-length curves."""
+"""Encoder-decoder and beam diagrams, attention heatmaps and accuracy-by-length curves."""
 
 import matplotlib
 
@@ -24,19 +24,6 @@ def test_plot_attention_labels_rows_and_columns():
     np.testing.assert_allclose(ax.images[0].get_array(), w)
     with pytest.raises(ValueError, match="shape"):
         plots.plot_attention(w, list("wor"), ["W", "ER1", "<end>"])
-
-
-def test_accuracy_by_length_bins():
-    labels, acc, counts = plots.accuracy_by_length(
-        [1, 2, 3, 3, 7], [True, False, True, True, False], [1, 3, 5, 9, 12]
-    )
-    assert labels == ["1-2", "3-4", "5-8", "9-11"]
-    np.testing.assert_allclose(acc[:3], [0.5, 1.0, 0.0])
-    assert np.isnan(acc[3]) and counts.tolist() == [2, 2, 1, 0]
-    with pytest.raises(ValueError, match="bins"):
-        plots.accuracy_by_length([1], [True], [3, 2])
-    with pytest.raises(ValueError, match="differ"):
-        plots.accuracy_by_length([1, 2], [True], [0, 3])
 
 
 def test_plot_accuracy_by_length_one_line_per_model():

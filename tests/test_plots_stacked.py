@@ -59,3 +59,18 @@ def test_draws_on_given_axes_and_rejects_bad_arguments():
         with pytest.raises(ValueError, match=name):
             plots.plot_stacked_rnn(**kwargs)
     plt.close("all")
+
+
+def test_plot_layer_profile():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib.plots.stacked import plot_layer_profile
+
+    ax = plot_layer_profile({"rnn1": 0.1, "rnn2": 0.3, "rnn3": 0.2}, label="plain", log=True)
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [1, 2, 3] and ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="values"):
+        plot_layer_profile({})
+    with pytest.raises(ValueError, match="positive"):
+        plot_layer_profile({"rnn1": 0.0}, log=True)

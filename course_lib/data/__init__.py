@@ -11,9 +11,12 @@
 - ``speech``: utterances synthesised with eSpeak NG, many voices, offline.
 - ``scenes``: captioned scenes of handwritten digits.
 - ``expressions``: random arithmetic parse trees over digits, for tree RNNs.
+
+``batching`` is not a source: it batches rows of any source by length (``length_batches``).
 """
 
 from course_lib.data import (
+    batching,
     dates,
     expressions,
     names,
@@ -28,6 +31,7 @@ from course_lib.data import (
 )
 
 __all__ = [
+    "batching",
     "dates",
     "expressions",
     "names",

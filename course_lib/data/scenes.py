@@ -12,8 +12,8 @@ grammar that describes the scene is a reference caption, for example
 
 so a scene has one to ten references in different word orders and relations, and BLEU against
 several references means something. ``parse_caption`` reads a caption back into objects and
-relations, and ``caption_matches_scene`` / ``scene_accuracy`` check that a generated caption names
-every digit, colour, size and relation correctly.
+relations, and ``caption_matches_scene`` checks that a generated caption names every digit,
+colour, size and relation correctly (``metrics.scene_accuracy`` counts such captions).
 
 The digit images are split once (``course_lib.data.video.digit_images``): scenes of the
 ``"test"`` split show handwriting that no ``"train"`` scene contains. ``load_coco_captions``
@@ -49,7 +49,6 @@ __all__ = [
     "cell_labels",
     "parse_caption",
     "caption_matches_scene",
-    "scene_accuracy",
     "encode_captions",
     "load_coco_captions",
 ]
@@ -399,28 +398,6 @@ def caption_matches_scene(tokens: list[str], objects: list[SceneObject]) -> bool
         relation_holds(rel, a, b)
         for rel, a, b in zip(parsed.relations, named[:-1], named[1:], strict=True)
     )
-
-
-def scene_accuracy(captions: list[list[str]], objects: list[list[SceneObject]]) -> float:
-    """The fraction of captions that describe their scene exactly (``caption_matches_scene``).
-
-    Args:
-        captions: one token list per scene.
-        objects: each scene's objects.
-
-    Returns:
-        Accuracy in [0, 1].
-
-    Raises:
-        ValueError: if the two lists differ in length or are empty.
-    """
-    if len(captions) != len(objects) or not captions:
-        raise ValueError(
-            f"captions and objects must be non-empty and of the same length; got {len(captions)} "
-            f"and {len(objects)}."
-        )
-    hits = sum(caption_matches_scene(c, o) for c, o in zip(captions, objects, strict=True))
-    return hits / len(captions)
 
 
 def encode_captions(

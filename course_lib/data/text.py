@@ -111,18 +111,6 @@ def char_sequences(
     return chunks[:, :-1], chunks[:, 1:]
 
 
-def unigram_bits_per_char(ids: np.ndarray, vocab_size: int, reference: np.ndarray) -> float:
-    """Cross-entropy, in bits per character, of a model that ignores context.
-
-    The character frequencies come from ``reference`` (the training ids, with add-one smoothing)
-    and the cost is measured on ``ids``. A sequence model that has learned anything must do
-    better than this.
-    """
-    counts = np.bincount(np.asarray(reference).ravel(), minlength=vocab_size) + 1.0
-    probs = counts / counts.sum()
-    return float(-np.mean(np.log2(probs[np.asarray(ids).ravel()])))
-
-
 # ---------------------------------------------------------------------------------------------
 # Vectorising sequences of tokens for models that pad, mask and generate (notebook 02 onwards)
 

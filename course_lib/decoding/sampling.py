@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from course_lib._checks import finite_float, positive_int
+from course_lib.handles import EMBEDDING, LOGITS, RNN, sequence_handles
 
 if TYPE_CHECKING:
     from course_lib.data.text import CharVocabulary
@@ -68,8 +69,8 @@ def generate_text(
     conditions on the whole history, not on a fixed window.
 
     Args:
-        model: a model from ``models.build_char_language_model`` (layers named ``embedding``,
-            ``rnn`` and ``logits``; any cell type).
+        model: a model from ``models.build_char_language_model`` (any cell type; its layers
+            found by ``handles.sequence_handles``).
         vocab: the ``data.text.CharVocabulary`` the model was trained with.
         prompt: the starting text (at least one character).
         length: how many characters to add (>= 0).
@@ -85,15 +86,8 @@ def generate_text(
     if not prompt:
         raise ValueError("prompt must contain at least one character.")
     length = positive_int(length, "length", minimum=0)
-    try:
-        embedding = model.get_layer("embedding")
-        cell = model.get_layer("rnn").cell
-        head = model.get_layer("logits")
-    except (ValueError, AttributeError):
-        raise ValueError(
-            "model must have layers named 'embedding', 'rnn' and 'logits', as "
-            "models.build_char_language_model builds them."
-        ) from None
+    parts = sequence_handles(model, require=(EMBEDDING, RNN, LOGITS))
+    embedding, cell, head = parts.embedding, parts.rnn.cell, parts.logits
     rng = np.random.default_rng(seed)
     states = cell.get_initial_state(batch_size=1)
     ids = [int(i) for i in vocab.encode(prompt)]

@@ -23,9 +23,9 @@ output is ignored), so shapes never change.
 searches on it can be worked out by hand, which is how notebook 08 shows where plain beam search
 prefers short outputs and where length normalisation goes wrong.
 
-Several models that share a target vocabulary can decode together: ``ensemble_step_fn`` turns
-their step functions into one, whose state is the tuple of theirs, and ``mixture_weights`` fits
-how much each member counts on held-out data.
+``BatchDecoder`` runs either search over a whole array of sources, a batch at a time, for any
+object that provides ``initial_state`` and ``step_fn`` (an ensemble of several models is one:
+see ``decoding.ensemble``).
 
 Each search returns, per batch item, the generated token ids **without** the start and end
 tokens. ``max_length`` is the largest number of steps; the end token, when generated, counts as
@@ -41,14 +41,15 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
+from course_lib._checks import positive_int
+
 __all__ = [
     "greedy_search",
     "beam_search",
     "choose_final",
     "normalised_scores",
     "PrefixTreeModel",
-    "ensemble_step_fn",
-    "mixture_weights",
+    "BatchDecoder",
 ]
 
 StepFn = Callable[[np.ndarray, Any], tuple[np.ndarray, Any]]
@@ -427,140 +428,83 @@ class PrefixTreeModel:
         return [self.tokens[i] for i in ids]
 
 
-def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None = None) -> StepFn:
-    """One step function that averages the next-token distributions of several models.
+class BatchDecoder:
+    """Batched greedy or beam decoding for anything with ``initial_state`` and ``step_fn``.
 
-    At every step each model reads the same tokens and gives its own distribution; the ensemble's
-    distribution is their (weighted) average, ``p = sum_i w_i p_i``, returned as ``log p``. Models
-    that err in different places outvote each other's mistakes, which is why averaging a few
-    independently trained models is a common way to lower the error of a sequence model.
-
-    Args:
-        step_fns: the members' step functions (at least one), all over the same vocabulary.
-        weights: one non-negative weight per member, normalised to sum to one (equal when None).
-
-    Returns:
-        A step function ``(tokens (n,), states) -> (log_probs (n, vocab), new_states)`` where
-        ``states`` is a tuple holding each member's state in order: start the searches from
-        ``tuple(member_initial_states)``.
-
-    Raises:
-        ValueError: for no member, a member that is not callable or bad weights; when called,
-            for a state that is not one per member or members whose vocabularies differ.
+    A subclass sets ``start_token``, ``end_token`` and ``step_fn`` and defines
+    ``initial_state(source)``; ``decode`` then runs the searches of this module over a whole
+    array of sources, a batch at a time (``models.Seq2SeqInference``,
+    ``decoding.Seq2SeqEnsemble``).
     """
-    step_fns = tuple(step_fns)
-    if not step_fns:
-        raise ValueError("step_fns is empty; an ensemble needs at least one step function.")
-    for i, fn in enumerate(step_fns):
-        if not callable(fn):
-            raise ValueError(f"step_fns[{i}] must be callable; got {type(fn).__name__}.")
-    if weights is None:
-        weights = [1.0] * len(step_fns)
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (len(step_fns),) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError(
-            f"weights must be {len(step_fns)} non-negative numbers, not all zero; got {weights!r}."
-        )
-    with np.errstate(divide="ignore"):  # a zero weight silences its member: log 0 = -inf
-        log_w = np.log(w / w.sum())
 
-    def step(tokens: np.ndarray, states: Any) -> tuple[np.ndarray, tuple]:
-        if not isinstance(states, tuple) or len(states) != len(step_fns):
+    start_token: int
+    end_token: int
+    step_fn: StepFn
+    vocab_size: int  # the width of step_fn's log_probs, where a subclass knows it
+
+    def initial_state(self, source: np.ndarray) -> Any:
+        """The search's start state for ``source (batch, Ts)``; defined by each subclass."""
+        raise NotImplementedError
+
+    def decode(
+        self,
+        source: np.ndarray,
+        max_length: int,
+        method: str = "greedy",
+        beam_width: int = 4,
+        length_penalty: float = 0.0,
+        batch_size: int = 256,
+        return_scores: bool = False,
+    ) -> list[list[int]] | tuple[list[list[int]], np.ndarray]:
+        """Decode every row of ``source (n, Ts)`` in batches.
+
+        Args:
+            source: padded source ids.
+            max_length: most output steps (the end marker counts as one).
+            method: ``"greedy"`` or ``"beam"``.
+            beam_width: sequences kept per row, for beam search.
+            length_penalty: ``alpha`` of the length normalisation, for beam search.
+            batch_size: rows decoded together (beam search runs ``batch_size * beam_width``).
+            return_scores: also return each output's log-probability under the model
+                (divided by ``length ** length_penalty`` for beam search; greedy search has no
+                scores: use ``method="beam", beam_width=1``, which decodes the same).
+
+        Returns:
+            One list of output ids per row, without start and end markers; with
+            ``return_scores=True`` a pair ``(outputs, scores (n,))``.
+
+        Raises:
+            ValueError: for an unknown method or a bad size.
+        """
+        if method not in ("greedy", "beam"):
+            raise ValueError(f"method must be 'greedy' or 'beam'; got {method!r}.")
+        if return_scores and method != "beam":
             raise ValueError(
-                f"the ensemble's state must be a tuple of {len(step_fns)} member states "
-                f"(one per step function); got {type(states).__name__}."
+                "return_scores needs method='beam' (beam_width=1 decodes like greedy search)."
             )
-        outputs = [fn(tokens, s) for fn, s in zip(step_fns, states)]
-        members = [np.asarray(log_probs, dtype=np.float64) for log_probs, _ in outputs]
-        if len({m.shape for m in members}) != 1:
-            raise ValueError(
-                "the members' log_probs differ in shape "
-                f"({[m.shape for m in members]}): they must share one target vocabulary."
-            )
-        stacked = np.stack(members) + log_w[:, None, None]  # log(w_i p_i), (members, n, vocab)
-        top = stacked.max(axis=0)
-        top = np.where(np.isfinite(top), top, 0.0)
-        with np.errstate(divide="ignore"):  # a token no member allows stays at -inf
-            log_probs = top + np.log(np.exp(stacked - top).sum(axis=0))  # log sum_i w_i p_i
-        return log_probs, tuple(new for _, new in outputs)
-
-    return step
-
-
-def mixture_weights(
-    log_probs: Sequence[Sequence[float]] | np.ndarray,
-    max_iterations: int = 1000,
-    tolerance: float = 1e-8,
-) -> np.ndarray:
-    """The member weights under which a mixture best predicts held-out tokens (EM).
-
-    Give each member ``m`` the log-probability ``log p_m(y_j)`` it assigns to every true token
-    ``y_j`` of held-out sequences (read with teacher forcing, e.g. ``models.target_log_probs``).
-    The mixture ``sum_m w_m p_m(y_j)`` gives the tokens the log-likelihood
-    ``L(w) = sum_j log sum_m w_m p_m(y_j)``, which is concave in ``w``; expectation-maximisation
-    climbs it from equal weights by repeating
-
-    ``r_mj = w_m p_m(y_j) / sum_k w_k p_k(y_j)``  (how much of token j member m explains),
-    ``w_m <- mean_j r_mj``,
-
-    which never lowers ``L`` and stops when no weight moves by more than ``tolerance``. The
-    weights are meant for ``ensemble_step_fn``: fit them on a validation split, never on the
-    test set the ensemble is scored on.
-
-    Args:
-        log_probs: ``(members, tokens)`` natural-log probabilities (each <= 0; ``-inf`` where a
-            member rules a token out), or one equally long sequence per member.
-        max_iterations: most EM updates.
-        tolerance: stop when the largest change of a weight is below this.
-
-    Returns:
-        ``(members,)`` float64 weights, non-negative, summing to one.
-
-    Raises:
-        ValueError: for a shape that is not (members >= 1, tokens >= 1), NaN or positive values,
-            a token that every member rules out, or a bad ``max_iterations`` / ``tolerance``.
-    """
-    try:
-        lp = np.asarray(log_probs, dtype=np.float64)
-    except ValueError as err:  # ragged sequences
-        raise ValueError(
-            f"log_probs must be (members, tokens): one equally long sequence per member ({err})."
-        ) from None
-    if lp.ndim != 2 or lp.shape[0] < 1 or lp.shape[1] < 1:
-        raise ValueError(
-            f"log_probs must have shape (members, tokens), both at least 1; got {lp.shape}."
-        )
-    if np.isnan(lp).any() or (lp > 1e-6).any():
-        raise ValueError(
-            "log_probs must be log-probabilities: <= 0 or -inf, no NaN; got values in "
-            f"[{np.nanmin(lp):.3g}, {np.nanmax(lp):.3g}]{' and NaN' if np.isnan(lp).any() else ''}."
-        )
-    ruled_out = np.isneginf(lp).all(axis=0)
-    if ruled_out.any():
-        raise ValueError(
-            f"{int(ruled_out.sum())} token(s) have probability 0 under every member (first at "
-            f"index {int(np.argmax(ruled_out))}); no mixture can explain them."
-        )
-    if (
-        isinstance(max_iterations, bool)
-        or not isinstance(max_iterations, int)
-        or max_iterations < 1
-    ):
-        raise ValueError(f"max_iterations must be a positive integer; got {max_iterations!r}.")
-    if not (np.isfinite(tolerance) and tolerance > 0):
-        raise ValueError(f"tolerance must be a positive number; got {tolerance!r}.")
-    lp = np.minimum(lp, 0.0)
-    members = lp.shape[0]
-    weights = np.full(members, 1.0 / members)
-    for _ in range(max_iterations):
-        with np.errstate(divide="ignore"):  # a weight that reached 0 stays there: log 0 = -inf
-            joint = np.log(weights)[:, None] + lp  # log w_m p_m(y_j)
-        top = joint.max(axis=0)  # finite: some member explains every token
-        responsibility = np.exp(joint - top)
-        responsibility /= responsibility.sum(axis=0)
-        new = responsibility.mean(axis=1)
-        done = np.abs(new - weights).max() < tolerance
-        weights = new
-        if done:
-            break
-    return weights / weights.sum()
+        batch_size = positive_int(batch_size, "batch_size")
+        source = np.asarray(source, dtype=np.int32)
+        out: list[list[int]] = []
+        scores: list[float] = []
+        for lo in range(0, len(source), batch_size):
+            chunk = source[lo : lo + batch_size]
+            keep = max(int((chunk != 0).sum(axis=1).max()), 1)
+            state = self.initial_state(chunk[:, :keep])
+            if method == "greedy":
+                out += greedy_search(
+                    self.step_fn, state, self.start_token, self.end_token, max_length
+                )
+            else:
+                found, found_scores = beam_search(
+                    self.step_fn,
+                    state,
+                    self.start_token,
+                    self.end_token,
+                    max_length,
+                    beam_width=beam_width,
+                    length_penalty=length_penalty,
+                    return_scores=True,
+                )
+                out += found
+                scores += found_scores
+        return (out, np.array(scores)) if return_scores else out

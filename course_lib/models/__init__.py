@@ -6,9 +6,9 @@ cuDNN-eligible defaults unless a builder's docstring says it teaches the alterna
 """
 
 from course_lib.models.captioning import *
-from course_lib.models.core import *
-from course_lib.models.deep import *
+from course_lib.models.recurrent import *
 from course_lib.models.seq2seq import *
 from course_lib.models.speech import *
+from course_lib.models.stacked import *
 from course_lib.models.tree import *
 from course_lib.models.video import *

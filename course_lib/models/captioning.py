@@ -7,13 +7,15 @@ decoders share one interface:
 - ``attention=True`` ("show, attend and tell", Xu et al., 2015): at every word the previous
   hidden state scores each region of the CNN's grid (``course_lib.layers.BahdanauAttention``),
   the weighted average of the regions (the context) is fed to an ``LSTMCell`` together with the
-  previous word, and the next word is read from the new hidden state and the context. The steps
-  are unrolled in the graph (a caption has at most ``max_len`` words).
+  previous word (``course_lib.layers.ShowAttendTellCell``), and the next word is read from the
+  new hidden state and the context. The steps are unrolled in the graph (a caption has at most
+  ``max_len`` words).
 - ``attention=False`` ("show and tell", Vinyals et al., 2015): the image enters only through the
   initial state; a plain ``LSTM`` layer (cuDNN-eligible) reads the words.
 
 In both, the LSTM's initial state is computed from the pooled image vector. For inference,
-``caption_inference_models`` builds from the trained model's named layers an encoder
+``caption_inference_models`` builds from the trained model's layers (``handles.caption_handles``)
+an encoder
 (image -> initial decoder state) and a one-step decoder (previous word and state -> next-word
 log-probabilities, new state and, with attention, the attention weights), and ``caption_images``
 decodes a batch with ``course_lib.decoding``'s greedy or beam search.
@@ -28,16 +30,16 @@ import keras
 import numpy as np
 from keras import ops
 
+from course_lib import handles as names
 from course_lib._checks import flag, positive_int, probability
-from course_lib.layers import BahdanauAttention
-from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
+from course_lib.handles import caption_handles
+from course_lib.layers import RegionCoordinates, ShowAttendTellCell
+from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 if TYPE_CHECKING:
     from course_lib.data.text import TokenVocabulary
 
 __all__ = [
-    "RegionCoordinates",
-    "ShowAttendTellCell",
     "build_image_encoder_model",
     "build_caption_model",
     "CaptionInference",
@@ -48,35 +50,10 @@ __all__ = [
 ]
 
 
-@keras.saving.register_keras_serializable(package="course_lib")
-class RegionCoordinates(keras.layers.Layer):
-    """Flatten a feature grid into regions and append each region's (row, column) position.
-
-    ``(batch, H, W, C) -> (batch, H * W, C + 2)``; the two extra features run from -1 (top /
-    left) to 1 (bottom / right), so a decoder that averages regions still knows where it looked.
-    """
-
-    def call(self, grid: Any) -> Any:
-        """``grid (batch, H, W, C)`` -> ``regions (batch, H * W, C + 2)``."""
-        shape = ops.shape(grid)
-        height, width = grid.shape[1], grid.shape[2]
-        rows = ops.repeat(ops.linspace(-1.0, 1.0, height), width)
-        cols = ops.tile(ops.linspace(-1.0, 1.0, width), [height])
-        coords = ops.cast(ops.stack([rows, cols], axis=-1), grid.dtype)  # (H * W, 2)
-        coords = ops.broadcast_to(coords[None], (shape[0], height * width, 2))
-        regions = ops.reshape(grid, (shape[0], height * width, grid.shape[3]))
-        return ops.concatenate([regions, coords], axis=-1)
-
-    def compute_output_shape(self, input_shape: tuple[Any, ...]) -> tuple[Any, ...]:
-        """``(batch, H, W, C)`` -> ``(batch, H * W, C + 2)``."""
-        batch, height, width, channels = input_shape
-        return (batch, height * width, channels + 2)
-
-
 def build_image_encoder_model(
     image_shape: tuple[int, int, int] = (32, 32, 3),
     filters: tuple[int, ...] = (16, 32, 64),
-    name: str = "image_encoder",
+    name: str = names.IMAGE_ENCODER,
 ) -> keras.Model:
     """A small CNN trained from scratch: a grid of region features and a pooled image vector.
 
@@ -92,7 +69,7 @@ def build_image_encoder_model(
     Returns:
         A model ``image (batch, H, W, C) -> [regions (batch, R, filters[-1] + 2),
         pooled (batch, filters[-1])]``: the regions carry their grid coordinates
-        (``RegionCoordinates``); the pooled vector is the mean over the grid.
+        (``layers.RegionCoordinates``); the pooled vector is the mean over the grid.
 
     Raises:
         ValueError: for bad shapes or filter counts, or an image too small for the blocks.
@@ -119,63 +96,6 @@ def build_image_encoder_model(
     regions = RegionCoordinates(name="regions")(x)
     pooled = keras.layers.GlobalAveragePooling2D(name="pooled")(x)
     return keras.Model(image, [regions, pooled], name=name)
-
-
-@keras.saving.register_keras_serializable(package="course_lib")
-class ShowAttendTellCell(keras.layers.Layer):
-    """One decoder step of "show, attend and tell", as a cell for ``keras.layers.RNN``.
-
-    At step t the previous hidden state ``h`` scores every region (``BahdanauAttention``); the
-    context (the weighted average of the regions) is concatenated to the word's embedding and fed
-    to an ``LSTMCell``. The regions ride along as a third, unchanged state (flattened to
-    ``(batch, R * d)``), because a Keras 3 RNN cell sees only its input and its states.
-
-    Args:
-        units: size of the LSTM's hidden and cell states.
-        attention_units: hidden size of the additive attention.
-        n_regions: number of regions R.
-        region_dim: size d of a region's feature vector.
-
-    Call:
-        ``cell(word (batch, e), [h, c, regions_flat]) -> (output, [h', c', regions_flat])``
-        where ``output = concat[h', context (batch, d), weights (batch, R)]``.
-    """
-
-    def __init__(
-        self, units: int, attention_units: int, n_regions: int, region_dim: int, **kwargs: Any
-    ) -> None:
-        super().__init__(**kwargs)
-        self.units, self.attention_units = units, attention_units
-        self.n_regions, self.region_dim = n_regions, region_dim
-        self.state_size = [units, units, n_regions * region_dim]
-        self.output_size = units + region_dim + n_regions
-        self.attention = BahdanauAttention(attention_units, name="attention")
-        self.lstm_cell = keras.layers.LSTMCell(units, name="decoder_cell")
-
-    def build(self, input_shape: tuple[Any, ...]) -> None:
-        """Create the attention's and the LSTM cell's weights for words of this shape."""
-        self.attention.build((None, 1, self.units), (None, self.n_regions, self.region_dim))
-        self.lstm_cell.build((None, input_shape[-1] + self.region_dim))
-
-    def call(self, word: Any, states: list[Any], training: bool = False) -> tuple[Any, list[Any]]:
-        """One step: see the class docstring's Call section."""
-        h, c, flat = states
-        regions = ops.reshape(flat, (-1, self.n_regions, self.region_dim))
-        context, weights = self.attention(ops.expand_dims(h, 1), regions)
-        context, weights = context[:, 0], weights[:, 0]
-        step_input = ops.concatenate([word, context], axis=-1)
-        h, (h, c) = self.lstm_cell(step_input, [h, c], training=training)
-        return ops.concatenate([h, context, weights], axis=-1), [h, c, flat]
-
-    def get_config(self) -> dict:
-        """The constructor's arguments, so that a saved model can rebuild the cell."""
-        return {
-            **super().get_config(),
-            "units": self.units,
-            "attention_units": self.attention_units,
-            "n_regions": self.n_regions,
-            "region_dim": self.region_dim,
-        }
 
 
 def build_caption_model(
@@ -250,9 +170,9 @@ def build_caption_model(
             raise ValueError(f"cell_head needs an even square grid of regions; got {side}.")
         layers = _cell_head_layers(regions.shape[2], side)
         cell_logits, regions, pooled = _apply_cell_head(regions, pooled, layers, attention)
-    h = keras.layers.Dense(units, activation="tanh", name="init_h")(pooled)
-    c = keras.layers.Dense(units, name="init_c")(pooled)
-    embedding = keras.layers.Embedding(vocab_size, embed_dim, name="embedding")
+    h = keras.layers.Dense(units, activation="tanh", name=names.INIT_H)(pooled)
+    c = keras.layers.Dense(units, name=names.INIT_C)(pooled)
+    embedding = keras.layers.Embedding(vocab_size, embed_dim, name=names.EMBEDDING)
     words = embedding(tokens)
     if attention:
         n_regions, region_dim = regions.shape[1], regions.shape[2]
@@ -260,33 +180,32 @@ def build_caption_model(
         cell = ShowAttendTellCell(
             units, attention_units, n_regions, region_dim, name="show_attend_tell_cell"
         )
-        decoder = keras.layers.RNN(cell, return_sequences=True, name="decoder_rnn")
+        decoder = keras.layers.RNN(cell, return_sequences=True, name=names.DECODER_RNN)
         outputs = decoder(words, initial_state=[h, c, flat])
         readout = outputs[..., : units + region_dim]  # [h, context]; the weights are not used
-        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(readout)
+        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name=names.LOGITS)(readout)
     else:
         lstm = recurrent_layer(
-            "lstm", units, name="decoder_lstm", return_sequences=True, return_state=True
+            "lstm", units, name=names.DECODER_LSTM, return_sequences=True, return_state=True
         )
         sequence, _, _ = lstm(words, initial_state=[h, c])
-        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(sequence)
+        logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name=names.LOGITS)(sequence)
     default = "attention_captioner" if attention else "captioner"
     if cell_head:
         return keras.Model([image, tokens], [logits, cell_logits], name=name or default)
     return keras.Model([image, tokens], logits, name=name or default)
 
 
-_CELL_LAYERS = ("region_grid", "cell_pool", "cells", "cell_digits", "cell_probs", "cell_upsample")
-
-
 def _cell_head_layers(region_dim: int, side: int) -> dict[str, keras.layers.Layer]:
+    """The cell head's layers, keyed and named by ``handles.CAPTION_CELL_LAYERS``."""
+    grid, pool, cells, digits, probs, upsample = names.CAPTION_CELL_LAYERS
     return {
-        "region_grid": keras.layers.Reshape((side, side, region_dim), name="region_grid"),
-        "cell_pool": keras.layers.MaxPooling2D(side // 2, name="cell_pool"),
-        "cells": keras.layers.Reshape((4, region_dim), name="cells"),
-        "cell_digits": keras.layers.Dense(11, dtype=OUTPUT_DTYPE, name="cell_digits"),
-        "cell_probs": keras.layers.Softmax(name="cell_probs"),
-        "cell_upsample": keras.layers.UpSampling2D(side // 2, name="cell_upsample"),
+        grid: keras.layers.Reshape((side, side, region_dim), name=grid),
+        pool: keras.layers.MaxPooling2D(side // 2, name=pool),
+        cells: keras.layers.Reshape((4, region_dim), name=cells),
+        digits: keras.layers.Dense(11, dtype=OUTPUT_DTYPE, name=digits),
+        probs: keras.layers.Softmax(name=probs),
+        upsample: keras.layers.UpSampling2D(side // 2, name=upsample),
     }
 
 
@@ -299,22 +218,19 @@ def _apply_cell_head(
     does.
     """
     side = int(round(regions.shape[1] ** 0.5))
-    grid = layers["region_grid"](regions)
-    cell_logits = layers["cell_digits"](layers["cells"](layers["cell_pool"](grid)))
-    probs = layers["cell_probs"](cell_logits)  # (batch, 4, 11)
+    grid_l, pool_l, cells_l, digits_l, probs_l, upsample_l = names.CAPTION_CELL_LAYERS
+    grid = layers[grid_l](regions)
+    cell_logits = layers[digits_l](layers[cells_l](layers[pool_l](grid)))
+    probs = layers[probs_l](cell_logits)  # (batch, 4, 11)
     if attention:  # every region carries the digit probabilities of its cell
         probs_grid = keras.layers.Reshape((2, 2, 11), name="cell_probs_grid")(probs)
-        upsampled = layers["cell_upsample"](probs_grid)
+        upsampled = layers[upsample_l](probs_grid)
         per_region = keras.layers.Reshape((side * side, 11), name="region_cell_probs")(upsampled)
         regions = keras.layers.Concatenate(name="regions_with_cells")([regions, per_region])
     else:  # the single image vector carries all four cells' probabilities
         flat = keras.layers.Flatten(name="cell_probs_flat")(probs)
         pooled = keras.layers.Concatenate(name="pooled_with_cells")([pooled, flat])
     return cell_logits, regions, pooled
-
-
-def _has_attention(model: keras.Model) -> bool:
-    return any(layer.name == "decoder_rnn" for layer in model.layers)
 
 
 @dataclass
@@ -346,47 +262,45 @@ class CaptionInference:
 
 
 def caption_inference_models(model: keras.Model) -> CaptionInference:
-    """Build the encoder and the one-step decoder from a captioner's named layers.
+    """Build the encoder and the one-step decoder from a captioner's layers.
 
     They share the trained weights (no copy), so they can be built once after training.
 
     Args:
-        model: a model from ``build_caption_model``.
+        model: a model from ``build_caption_model`` (built or loaded; its layers are found by
+            ``handles.caption_handles``).
 
     Returns:
         A ``CaptionInference``.
     """
-    attention = _has_attention(model)
-    encoder = model.get_layer("image_encoder")
-    image = keras.Input(encoder.input_shape[1:], name="image")
-    regions, pooled = encoder(image)
-    if any(layer.name == "cell_digits" for layer in model.layers):
-        names = _CELL_LAYERS if attention else _CELL_LAYERS[:-1]
-        layers = {name: model.get_layer(name) for name in names}
-        _, regions, pooled = _apply_cell_head(regions, pooled, layers, attention)
-    h0 = model.get_layer("init_h")(pooled)
-    c0 = model.get_layer("init_c")(pooled)
+    parts = caption_handles(model)
+    attention = parts.attention
+    image = keras.Input(parts.image_encoder.input_shape[1:], name="image")
+    regions, pooled = parts.image_encoder(image)
+    if parts.cell_head:
+        _, regions, pooled = _apply_cell_head(regions, pooled, parts.cell_head, attention)
+    h0 = parts.init_h(pooled)
+    c0 = parts.init_c(pooled)
     state_out = [h0, c0, regions] if attention else [h0, c0]
     encoder_model = keras.Model(image, state_out, name="caption_encoder")
 
-    units = model.get_layer("init_h").units
+    units = parts.init_h.units
     token = keras.Input((), dtype="int32", name="token")
     h = keras.Input((units,), name="h")
     c = keras.Input((units,), name="c")
-    word = model.get_layer("embedding")(token)
+    word = parts.embedding(token)
     if attention:
-        cell = model.get_layer("decoder_rnn").cell
+        cell = parts.decoder.cell
         regions_in = keras.Input(tuple(regions.shape[1:]), name="regions")
         flat = ops.reshape(regions_in, (-1, cell.n_regions * cell.region_dim))
         output, (h1, c1, _) = cell(word, [h, c, flat])
         readout = output[:, : units + cell.region_dim]
         weights = output[:, units + cell.region_dim :]
-        logits = model.get_layer("logits")(readout)
+        logits = parts.logits(readout)
         inputs, outputs = [token, h, c, regions_in], [h1, c1, weights]
     else:
-        lstm = model.get_layer("decoder_lstm")
-        sequence, h1, c1 = lstm(ops.expand_dims(word, 1), initial_state=[h, c])
-        logits = model.get_layer("logits")(sequence[:, 0])
+        sequence, h1, c1 = parts.decoder(ops.expand_dims(word, 1), initial_state=[h, c])
+        logits = parts.logits(sequence[:, 0])
         inputs, outputs = [token, h, c], [h1, c1]
     log_probs = ops.log_softmax(logits, axis=-1)
     step = keras.Model(inputs, [log_probs, *outputs], name="caption_step")

@@ -9,19 +9,22 @@ One training model, several views of the same layers:
   and ``[decoder output, context]`` goes through a ``tanh`` layer (Luong et al.'s "attentional
   hidden state") before the output layer. Without attention the decoder sees the source only
   through its initial state: the fixed-length bottleneck.
-- ``Seq2SeqInference(model)``: built from a trained model's named layers: an encoder model, a
+- ``Seq2SeqInference(model)``: built from a trained model's layers (``handles.seq2seq_handles``,
+  which also works on a loaded model): an encoder model, a
   one-step decoder model, a teacher-forced attention-weights model, and ``step_fn`` /
   ``initial_state`` for ``decoding.greedy_search`` / ``decoding.beam_search``.
 - ``build_encoder_classifier_model``: the same encoder with a classification head.
 
+Several ``Seq2SeqInference`` objects decode together as a ``decoding.Seq2SeqEnsemble``.
+
 ``train_seq2seq`` builds, compiles and fits a training model in one call (notebooks 08 and 08b);
 ``teacher_forced_accuracy`` and ``target_log_probs`` measure a model with the true prefixes.
 
-Layer names: ``source_embedding``, ``encoder`` (a ``Bidirectional`` wrapper, the top one when the
-encoder is stacked; the ones below it are ``encoder_1``, ``encoder_2``, ...), ``bridge_<i>``,
-``target_embedding``, ``decoder``, ``attention`` and ``attentional`` (with attention only),
-``logits``. Ids: 0 is padding (masked); the start and end ids are the caller's (e.g.
-``TokenVocabulary.START`` / ``END``).
+Layer names (constants of ``course_lib.handles``): ``source_embedding``, ``encoder`` (a
+``Bidirectional`` wrapper, the top one when the encoder is stacked; the ones below it are
+``encoder_1``, ``encoder_2``, ...), ``bridge_<i>``, ``target_embedding``, ``decoder``,
+``attention`` and ``attentional`` (with attention only), ``logits``. Ids: 0 is padding
+(masked); the start and end ids are the caller's (e.g. ``TokenVocabulary.START`` / ``END``).
 """
 
 from __future__ import annotations
@@ -34,9 +37,13 @@ import keras
 import numpy as np
 from keras import ops
 
-from course_lib.decoding.search import StepFn, beam_search, ensemble_step_fn, greedy_search
+from course_lib import handles as names
+from course_lib._checks import positive_int
+from course_lib.data.batching import length_batches
+from course_lib.decoding.search import BatchDecoder
+from course_lib.handles import Seq2SeqHandles, seq2seq_handles
 from course_lib.layers import BahdanauAttention, LuongAttention
-from course_lib.models.core import OUTPUT_DTYPE, _positive_int, recurrent_layer
+from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 from course_lib.training import FitResult, fit
 
 if TYPE_CHECKING:
@@ -46,13 +53,11 @@ __all__ = [
     "ATTENTION_TYPES",
     "build_seq2seq_model",
     "Seq2SeqInference",
-    "Seq2SeqEnsemble",
     "build_encoder_classifier_model",
     "teacher_forcing_arrays",
     "train_seq2seq",
     "teacher_forced_accuracy",
     "target_log_probs",
-    "length_batches",
 ]
 
 ATTENTION_TYPES = ("none", "bahdanau", "luong")
@@ -98,57 +103,60 @@ def build_seq2seq_model(
     Raises:
         ValueError: for a bad size, cell, attention type, dropout rate or layer count.
     """
-    source_vocab_size = _positive_int(source_vocab_size, "source_vocab_size")
-    target_vocab_size = _positive_int(target_vocab_size, "target_vocab_size")
-    units = _positive_int(units, "units")
-    embedding_dim = _positive_int(embedding_dim, "embedding_dim")
-    encoder_layers = _positive_int(encoder_layers, "encoder_layers")
+    source_vocab_size = positive_int(source_vocab_size, "source_vocab_size")
+    target_vocab_size = positive_int(target_vocab_size, "target_vocab_size")
+    units = positive_int(units, "units")
+    embedding_dim = positive_int(embedding_dim, "embedding_dim")
+    encoder_layers = positive_int(encoder_layers, "encoder_layers")
     if cell not in _CELLS:
         raise ValueError(f"cell={cell!r} is not supported here; use one of {_CELLS}.")
     if attention not in ATTENTION_TYPES:
         raise ValueError(f"attention={attention!r} is not supported; use one of {ATTENTION_TYPES}.")
     if not 0.0 <= float(dropout) < 1.0:
         raise ValueError(f"dropout must be in [0, 1); got {dropout!r}.")
-    layers: dict[str, Any] = {
-        "source_embedding": keras.layers.Embedding(
-            source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
+    attention_layer: Any = None
+    if attention == "bahdanau":
+        attention_layer = BahdanauAttention(
+            positive_int(attention_units or units, "attention_units"), name=names.ATTENTION
+        )
+    elif attention == "luong":
+        attention_layer = LuongAttention(score="general", name=names.ATTENTION)
+    layers = Seq2SeqHandles(
+        source_embedding=keras.layers.Embedding(
+            source_vocab_size, embedding_dim, mask_zero=True, name=names.SOURCE_EMBEDDING
         ),
-        "encoder": keras.layers.Bidirectional(
+        source_dropout=keras.layers.Dropout(dropout, name=names.SOURCE_DROPOUT),
+        lower_encoders=tuple(
+            keras.layers.Bidirectional(
+                recurrent_layer(cell, units, name=f"encoder_rnn_{i}", return_sequences=True),
+                name=names.lower_encoder_name(i),
+            )
+            for i in range(1, encoder_layers)
+        ),
+        encoder_dropout=keras.layers.Dropout(dropout, name=names.ENCODER_DROPOUT),
+        encoder=keras.layers.Bidirectional(
             recurrent_layer(
                 cell, units, name="encoder_rnn", return_sequences=True, return_state=True
             ),
-            name="encoder",
+            name=names.ENCODER,
         ),
-        "lower_encoders": [
-            keras.layers.Bidirectional(
-                recurrent_layer(cell, units, name=f"encoder_rnn_{i}", return_sequences=True),
-                name=f"encoder_{i}",
-            )
-            for i in range(1, encoder_layers)
-        ],
-        "encoder_dropout": keras.layers.Dropout(dropout, name="encoder_dropout"),
-        "bridges": [
-            keras.layers.Concatenate(name=f"bridge_{i}") for i in range(_state_count(cell))
-        ],
-        "target_embedding": keras.layers.Embedding(
-            target_vocab_size, embedding_dim, mask_zero=True, name="target_embedding"
+        bridges=tuple(
+            keras.layers.Concatenate(name=names.bridge_name(i)) for i in range(_state_count(cell))
         ),
-        "decoder": recurrent_layer(
-            cell, 2 * units, name="decoder", return_sequences=True, return_state=True
+        target_embedding=keras.layers.Embedding(
+            target_vocab_size, embedding_dim, mask_zero=True, name=names.TARGET_EMBEDDING
         ),
-        "logits": keras.layers.Dense(target_vocab_size, dtype=OUTPUT_DTYPE, name="logits"),
-        "source_dropout": keras.layers.Dropout(dropout, name="source_dropout"),
-        "target_dropout": keras.layers.Dropout(dropout, name="target_dropout"),
-        "output_dropout": keras.layers.Dropout(dropout, name="output_dropout"),
-    }
-    if attention == "bahdanau":
-        layers["attention"] = BahdanauAttention(
-            _positive_int(attention_units or units, "attention_units"), name="attention"
-        )
-    elif attention == "luong":
-        layers["attention"] = LuongAttention(score="general", name="attention")
-    if attention != "none":
-        layers["attentional"] = keras.layers.Dense(2 * units, activation="tanh", name="attentional")
+        target_dropout=keras.layers.Dropout(dropout, name=names.TARGET_DROPOUT),
+        decoder=recurrent_layer(
+            cell, 2 * units, name=names.DECODER, return_sequences=True, return_state=True
+        ),
+        attention=attention_layer,
+        attentional=None
+        if attention_layer is None
+        else keras.layers.Dense(2 * units, activation="tanh", name=names.ATTENTIONAL),
+        output_dropout=keras.layers.Dropout(dropout, name=names.OUTPUT_DROPOUT),
+        logits=keras.layers.Dense(target_vocab_size, dtype=OUTPUT_DTYPE, name=names.LOGITS),
+    )
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     previous = keras.Input(shape=(None,), dtype="int32", name="previous")
     encoder_outputs, states, source_mask = _encode(layers, source)
@@ -156,65 +164,32 @@ def build_seq2seq_model(
     return keras.Model([source, previous], logits, name=f"seq2seq_{cell}_{attention}")
 
 
-def _encode(layers: dict, source: Any):
+def _encode(layers: Seq2SeqHandles, source: Any):
     """Source ids -> encoder outputs (batch, Ts, 2 units), decoder start states, source mask."""
-    x = layers["source_dropout"](layers["source_embedding"](source))
-    for lower in layers["lower_encoders"]:
-        x = layers["encoder_dropout"](lower(x))
-    outputs, *directions = layers["encoder"](x)
+    x = layers.source_dropout(layers.source_embedding(source))
+    for lower in layers.lower_encoders:
+        x = layers.encoder_dropout(lower(x))
+    outputs, *directions = layers.encoder(x)
     half = len(directions) // 2  # Bidirectional returns forward states, then backward states
     states = [
-        bridge([f, b])
-        for bridge, f, b in zip(layers["bridges"], directions[:half], directions[half:])
+        bridge([f, b]) for bridge, f, b in zip(layers.bridges, directions[:half], directions[half:])
     ]
     return outputs, states, ops.not_equal(source, 0)
 
 
-def _decode(layers: dict, previous: Any, encoder_outputs: Any, states: Any, source_mask: Any):
+def _decode(
+    layers: Seq2SeqHandles, previous: Any, encoder_outputs: Any, states: Any, source_mask: Any
+):
     """Previous ids -> logits, final decoder states, attention weights (None without attention)."""
-    y = layers["target_dropout"](layers["target_embedding"](previous))
-    outputs, *new_states = layers["decoder"](y, initial_state=states)
+    y = layers.target_dropout(layers.target_embedding(previous))
+    outputs, *new_states = layers.decoder(y, initial_state=states)
     weights = None
-    if "attention" in layers:
-        context, weights = layers["attention"](outputs, encoder_outputs, mask=source_mask)
+    if layers.attention is not None:
+        context, weights = layers.attention(outputs, encoder_outputs, mask=source_mask)
         joined = keras.layers.Concatenate(name="attention_concat")([outputs, context])
-        outputs = layers["attentional"](joined)
-    logits = layers["logits"](layers["output_dropout"](outputs))
+        outputs = layers.attentional(joined)
+    logits = layers.logits(layers.output_dropout(outputs))
     return logits, new_states, weights
-
-
-def _layers_of(model: keras.Model) -> dict:
-    names = [layer.name for layer in model.layers]
-    if "encoder" not in names or "decoder" not in names:
-        raise ValueError(
-            f"model {model.name!r} was not built by build_seq2seq_model (no 'encoder'/'decoder')."
-        )
-    layers = {
-        name: model.get_layer(name)
-        for name in (
-            "source_embedding",
-            "encoder",
-            "target_embedding",
-            "decoder",
-            "logits",
-            "source_dropout",
-            "target_dropout",
-            "output_dropout",
-        )
-    }
-    layers["lower_encoders"] = [
-        model.get_layer(f"encoder_{i}")
-        for i in range(1, 1 + sum(n.startswith("encoder_") and n[8:].isdigit() for n in names))
-    ]
-    if layers["lower_encoders"]:
-        layers["encoder_dropout"] = model.get_layer("encoder_dropout")
-    layers["bridges"] = [
-        model.get_layer(name) for name in sorted(n for n in names if n.startswith("bridge_"))
-    ]
-    if "attention" in names:
-        layers["attention"] = model.get_layer("attention")
-        layers["attentional"] = model.get_layer("attentional")
-    return layers
 
 
 def _traced(model: keras.Model):
@@ -231,82 +206,7 @@ def _traced(model: keras.Model):
     return tf.function(lambda inputs: model(inputs, training=False), input_signature=signature)
 
 
-class _BatchDecoder:
-    """``decode`` for any object with ``initial_state``, ``step_fn`` and start and end ids."""
-
-    start_token: int
-    end_token: int
-    step_fn: StepFn
-
-    def initial_state(self, source: np.ndarray) -> Any:
-        """The search's start state for ``source (batch, Ts)``; defined by each subclass."""
-        raise NotImplementedError
-
-    def decode(
-        self,
-        source: np.ndarray,
-        max_length: int,
-        method: str = "greedy",
-        beam_width: int = 4,
-        length_penalty: float = 0.0,
-        batch_size: int = 256,
-        return_scores: bool = False,
-    ) -> list[list[int]] | tuple[list[list[int]], np.ndarray]:
-        """Decode every row of ``source (n, Ts)`` in batches.
-
-        Args:
-            source: padded source ids.
-            max_length: most output steps (the end marker counts as one).
-            method: ``"greedy"`` or ``"beam"``.
-            beam_width: sequences kept per row, for beam search.
-            length_penalty: ``alpha`` of the length normalisation, for beam search.
-            batch_size: rows decoded together (beam search runs ``batch_size * beam_width``).
-            return_scores: also return each output's log-probability under the model
-                (divided by ``length ** length_penalty`` for beam search; greedy search has no
-                scores: use ``method="beam", beam_width=1``, which decodes the same).
-
-        Returns:
-            One list of output ids per row, without start and end markers; with
-            ``return_scores=True`` a pair ``(outputs, scores (n,))``.
-
-        Raises:
-            ValueError: for an unknown method or a bad size.
-        """
-        if method not in ("greedy", "beam"):
-            raise ValueError(f"method must be 'greedy' or 'beam'; got {method!r}.")
-        if return_scores and method != "beam":
-            raise ValueError(
-                "return_scores needs method='beam' (beam_width=1 decodes like greedy search)."
-            )
-        batch_size = _positive_int(batch_size, "batch_size")
-        source = np.asarray(source, dtype=np.int32)
-        out: list[list[int]] = []
-        scores: list[float] = []
-        for lo in range(0, len(source), batch_size):
-            chunk = source[lo : lo + batch_size]
-            keep = max(int((chunk != 0).sum(axis=1).max()), 1)
-            state = self.initial_state(chunk[:, :keep])
-            if method == "greedy":
-                out += greedy_search(
-                    self.step_fn, state, self.start_token, self.end_token, max_length
-                )
-            else:
-                found, found_scores = beam_search(
-                    self.step_fn,
-                    state,
-                    self.start_token,
-                    self.end_token,
-                    max_length,
-                    beam_width=beam_width,
-                    length_penalty=length_penalty,
-                    return_scores=True,
-                )
-                out += found
-                scores += found_scores
-        return (out, np.array(scores)) if return_scores else out
-
-
-class Seq2SeqInference(_BatchDecoder):
+class Seq2SeqInference(BatchDecoder):
     """Inference views of a model from ``build_seq2seq_model`` (sharing its trained layers).
 
     Attributes:
@@ -325,15 +225,15 @@ class Seq2SeqInference(_BatchDecoder):
     """
 
     def __init__(self, model: keras.Model, start_token: int, end_token: int) -> None:
-        layers = _layers_of(model)
+        layers = seq2seq_handles(model)
         self.start_token, self.end_token = int(start_token), int(end_token)
-        self.has_attention = "attention" in layers
-        self.vocab_size = int(layers["logits"].units)
+        self.has_attention = layers.attention is not None
+        self.vocab_size = int(layers.logits.units)
         source = keras.Input(shape=(None,), dtype="int32", name="source")
         enc_out, states, _ = _encode(layers, source)
         self.encoder = keras.Model(source, [enc_out, *states], name="encoder_model")
         self._n_states = len(states)
-        width = layers["decoder"].units
+        width = layers.decoder.units
         token = keras.Input(shape=(1,), dtype="int32", name="token")
         state_in = [keras.Input(shape=(width,), name=f"state_{i}") for i in range(len(states))]
         enc_in = keras.Input(shape=(None, enc_out.shape[-1]), name="encoder_outputs")
@@ -428,53 +328,6 @@ class Seq2SeqInference(_BatchDecoder):
         return [weights[i, : len(o) + 1, : lengths[i]] for i, o in enumerate(outputs)]
 
 
-class Seq2SeqEnsemble(_BatchDecoder):
-    """Several trained seq2seq models that decode together, their next-token distributions averaged.
-
-    Every member encodes the source itself and keeps its own decoder state; at each step they read
-    the same previous token and ``decoding.ensemble_step_fn`` averages their probabilities,
-    weighted (``decoding.mixture_weights`` fits the weights on held-out data). The members may
-    differ in anything (attention, size, cell) except the target vocabulary.
-
-    Attributes:
-        members: the ``Seq2SeqInference`` objects, in order.
-        step_fn: the ensemble's step function for ``decoding.greedy_search`` / ``beam_search``.
-
-    Args:
-        members: ``Seq2SeqInference`` objects with the same start, end and vocabulary size.
-        weights: one non-negative weight per member (equal when None).
-
-    Raises:
-        ValueError: for no member, a member of another type, or members that disagree on the
-            start or end id or on the vocabulary size.
-    """
-
-    def __init__(
-        self, members: Sequence[Seq2SeqInference], weights: Sequence[float] | None = None
-    ) -> None:
-        members = tuple(members)
-        if not members:
-            raise ValueError("members is empty; an ensemble needs at least one model.")
-        for i, member in enumerate(members):
-            if not isinstance(member, Seq2SeqInference):
-                raise ValueError(
-                    f"members[{i}] must be a Seq2SeqInference; got {type(member).__name__}."
-                )
-        shared = {(m.start_token, m.end_token, m.vocab_size) for m in members}
-        if len(shared) != 1:
-            raise ValueError(
-                "the members must share start id, end id and target vocabulary size; got "
-                f"(start, end, vocab) = {sorted(shared)}."
-            )
-        self.members = members
-        self.start_token, self.end_token = members[0].start_token, members[0].end_token
-        self.step_fn = ensemble_step_fn([m.step_fn for m in members], weights)
-
-    def initial_state(self, source: np.ndarray) -> tuple:
-        """Each member's ``initial_state(source)``, in a tuple (the ensemble's state)."""
-        return tuple(member.initial_state(source) for member in self.members)
-
-
 def build_encoder_classifier_model(
     seq2seq_model: keras.Model, num_classes: int, trainable_encoder: bool = False
 ) -> keras.Model:
@@ -494,9 +347,9 @@ def build_encoder_classifier_model(
     Returns:
         A model ``source (batch, Ts) int -> logits (batch, num_classes)``.
     """
-    num_classes = _positive_int(num_classes, "num_classes")
-    layers = _layers_of(seq2seq_model)
-    for layer in (layers["source_embedding"], *layers["lower_encoders"], layers["encoder"]):
+    num_classes = positive_int(num_classes, "num_classes")
+    layers = seq2seq_handles(seq2seq_model)
+    for layer in (layers.source_embedding, *layers.lower_encoders, layers.encoder):
         layer.trainable = bool(trainable_encoder)
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     outputs, _, _ = _encode(layers, source)
@@ -552,7 +405,7 @@ def train_seq2seq(
     The model is ``build_seq2seq_model(...)``; the loss is the cross-entropy of each true next
     token, padding ignored (``SparseCategoricalCrossentropy(from_logits=True,
     ignore_class=0)``); Adam with ``clipnorm=1``; batches of similar lengths from
-    ``length_batches``. Same seed, same model.
+    ``data.batching.length_batches``. Same seed, same model.
 
     Args:
         source: ``(n, Ts)`` padded source ids.
@@ -641,7 +494,7 @@ def teacher_forced_accuracy(
     _check_teacher_forcing(source, previous, target)
     if np.any((target != 0).sum(axis=1) == 0):
         raise ValueError("every row of target needs at least one token (the end marker).")
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     run = _traced(model)  # one graph for every batch shape: much faster than eager calls
     out = []
     for lo in range(0, len(source), batch_size):
@@ -696,7 +549,7 @@ def target_log_probs(
     """
     source, previous, target = (np.asarray(a) for a in (source, previous, target))
     _check_teacher_forcing(source, previous, target)
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     run = _traced(model)
     out = []
     for lo in range(0, len(source), batch_size):
@@ -710,68 +563,3 @@ def target_log_probs(
         chosen = np.take_along_axis(log_probs, target[rows, :, None].astype(np.int64), axis=-1)
         out.append(chosen[..., 0][target[rows] != 0])
     return np.concatenate(out) if out else np.zeros(0)
-
-
-def length_batches(
-    source: np.ndarray,
-    previous: np.ndarray,
-    target: np.ndarray,
-    batch_size: int = 64,
-    seed: int = 0,
-    window: int = 20,
-) -> tf.data.Dataset:
-    """Teacher-forcing batches of similar lengths, each trimmed to its longest row.
-
-    Padding a whole data set to its longest sequence makes a recurrent layer run every batch for
-    that many steps. Here each epoch shuffles the rows, sorts them by source length within
-    windows of ``window`` batches, cuts batches, trims each to its own longest source and target,
-    and shuffles the order of the batches: same data, far fewer wasted steps. Same seed, same
-    batches (epoch ``e`` shuffles with ``seed + e``).
-
-    Args:
-        source: ``(n, Ts)`` padded source ids.
-        previous: ``(n, Tt)`` decoder inputs from ``teacher_forcing_arrays``.
-        target: ``(n, Tt)`` targets from ``teacher_forcing_arrays``.
-        batch_size: rows per batch.
-        seed: seeds the shuffles.
-        window: batches per sorting window.
-
-    Returns:
-        A ``tf.data.Dataset`` of ``((source, previous), target)`` int32 batches whose time
-        lengths vary, for ``model.fit`` (one pass = one epoch).
-
-    Raises:
-        ValueError: for arrays with different numbers of rows or a bad size.
-    """
-    import tensorflow as tf
-
-    if not len(source) == len(previous) == len(target):
-        raise ValueError("source, previous and target must have the same number of rows.")
-    batch_size = _positive_int(batch_size, "batch_size")
-    window = _positive_int(window, "window")
-    source_len = (np.asarray(source) != 0).sum(axis=1)
-    target_len = (np.asarray(target) != 0).sum(axis=1)
-    epoch = [0]
-
-    def generate():
-        rng = np.random.default_rng(int(seed) + epoch[0])
-        epoch[0] += 1
-        order = rng.permutation(len(source))
-        chunk = batch_size * window
-        batches = []
-        for lo in range(0, len(order), chunk):
-            part = order[lo : lo + chunk]
-            part = part[np.argsort(source_len[part], kind="stable")]
-            batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-        for b in rng.permutation(len(batches)):
-            rows = batches[b]
-            ts, tt = source_len[rows].max(), target_len[rows].max()
-            yield (source[rows, :ts], previous[rows, :tt]), target[rows, :tt]
-
-    n_batches = sum(
-        -(-min(batch_size * window, len(source) - lo) // batch_size)
-        for lo in range(0, len(source), batch_size * window)
-    )
-    spec = tf.TensorSpec((None, None), tf.int32)
-    dataset = tf.data.Dataset.from_generator(generate, output_signature=((spec, spec), spec))
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)

@@ -14,7 +14,7 @@ import keras
 from keras import ops
 
 from course_lib._checks import choice, positive_int, probability
-from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
+from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "build_ctc_speech_model",

@@ -38,7 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib._checks import positive_int
-from course_lib.models.core import OUTPUT_DTYPE
+from course_lib.models.recurrent import OUTPUT_DTYPE
 
 __all__ = [
     "NODE_COLUMNS",

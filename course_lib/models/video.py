@@ -16,7 +16,7 @@ import keras
 import numpy as np
 
 from course_lib._checks import positive_int
-from course_lib.models.core import OUTPUT_DTYPE, recurrent_layer
+from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "build_convlstm_model",
@@ -25,7 +25,6 @@ __all__ = [
     "future_leak",
     "rollout",
     "copy_last_frame",
-    "mse_per_step",
 ]
 
 
@@ -310,26 +309,3 @@ def copy_last_frame(context: np.ndarray, n_future: int) -> np.ndarray:
     if context.ndim != 5 or context.shape[1] < 1:
         raise ValueError(f"context must be (batch, time >= 1, h, w, c); got {context.shape}.")
     return np.repeat(context[:, -1:], n_future, axis=1)
-
-
-def mse_per_step(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """Mean squared pixel error at each forecast step, averaged over clips and pixels.
-
-    Args:
-        predicted: the forecast frames, ``(batch, steps, ...)``.
-        truth: the true frames, same shape as ``predicted``.
-
-    Returns:
-        float64 ``(steps,)``.
-
-    Raises:
-        ValueError: if the shapes differ.
-    """
-    predicted, truth = np.asarray(predicted, np.float64), np.asarray(truth, np.float64)
-    if predicted.shape != truth.shape or predicted.ndim < 2:
-        raise ValueError(
-            f"predicted and truth must have the same (batch, steps, ...) shape; "
-            f"got {predicted.shape} and {truth.shape}."
-        )
-    axes = (0, *range(2, predicted.ndim))
-    return ((predicted - truth) ** 2).mean(axis=axes)

@@ -12,14 +12,14 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from course_lib.decoding.search import choose_final
-from course_lib.plots.core import _arrow, _axes, _box
+from course_lib.metrics import accuracy_by_length
+from course_lib.plots.base import _arrow, _axes, _box
 
 __all__ = [
     "plot_encoder_decoder",
     "plot_beam_tree",
     "plot_attention",
     "plot_accuracy_by_length",
-    "accuracy_by_length",
 ]
 
 _ENCODER, _DECODER, _CONTEXT, _TOKEN = "#dde8f5", "#f6dcdc", "#fbe9c6", "#eeeeee"
@@ -319,41 +319,6 @@ def plot_attention(
     return ax
 
 
-def accuracy_by_length(
-    lengths: Sequence[int], correct: Sequence[bool], bins: Sequence[int]
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Fraction correct per length bin.
-
-    Args:
-        lengths: ``(n,)`` input lengths.
-        correct: ``(n,)`` whether each output was right, or a score in [0, 1] per example
-            (e.g. the fraction of its tokens that are right).
-        bins: increasing bin edges; bin ``i`` holds ``bins[i] <= length < bins[i + 1]``.
-
-    Returns:
-        Bin labels (e.g. ``"4-6"``), the accuracy per bin (NaN where a bin is empty) and the
-        number of examples per bin.
-
-    Raises:
-        ValueError: for arrays of different lengths or fewer than two increasing edges.
-    """
-    size, right = np.asarray(lengths), np.asarray(correct, dtype=float)
-    edges = np.asarray(bins)
-    if size.shape != right.shape:
-        raise ValueError(f"lengths {size.shape} and correct {right.shape} differ.")
-    if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
-        raise ValueError(f"bins must be at least two increasing edges; got {edges.tolist()}.")
-    labels: list[str] = []
-    accuracy: list[float] = []
-    counts: list[int] = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        inside = (size >= lo) & (size < hi)
-        labels.append(f"{lo}" if hi == lo + 1 else f"{lo}-{hi - 1}")
-        counts.append(int(inside.sum()))
-        accuracy.append(float(right[inside].mean()) if inside.any() else np.nan)
-    return labels, np.array(accuracy), np.array(counts)
-
-
 def plot_accuracy_by_length(
     lengths: Sequence[int],
     correct: Mapping[str, Sequence[bool]],
@@ -368,7 +333,7 @@ def plot_accuracy_by_length(
     Args:
         lengths: ``(n,)`` input lengths, shared by every model.
         correct: model label -> ``(n,)`` booleans, or scores in [0, 1].
-        bins: increasing bin edges (see ``accuracy_by_length``).
+        bins: increasing bin edges (see ``metrics.accuracy_by_length``).
         ax: where to draw.
         xlabel: the x axis' label.
         ylabel: the y axis' label.

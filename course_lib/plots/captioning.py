@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from course_lib._checks import positive_int
-from course_lib.plots.core import SHAPE_COLOURS, _axes, _box, _link
+from course_lib.plots.base import SHAPE_COLOURS, _axes, _box, _link
 
 __all__ = ["plot_captioned_scenes", "plot_captioner", "plot_caption_attention"]
 

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
-from course_lib.plots.core import _axes, _box
+from course_lib.plots.base import _axes, _box
 
 __all__ = [
     "GATE_COLOURS",

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from course_lib._checks import positive_int
 from course_lib.decoding.ctc import ctc_extended_labels, ctc_min_frames
-from course_lib.plots.core import _axes
+from course_lib.plots.base import _axes
 
 __all__ = [
     "plot_waveform_and_spectrogram",

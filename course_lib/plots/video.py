@@ -10,7 +10,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_lib.plots.core import _axes
+from course_lib.plots.base import _axes
 
 __all__ = [
     "plot_frame_strips",
@@ -102,7 +102,7 @@ def plot_rollout_errors(
     """Forecast error against the number of steps ahead, one line per model.
 
     Args:
-        errors: label -> error at steps ahead 1, 2, ... (e.g. from ``models.mse_per_step``).
+        errors: label -> error at steps ahead 1, 2, ... (e.g. from ``metrics.mse_per_step``).
         ax: where to draw.
         title: the axes' title.
         ylabel: the y-axis label.

@@ -1,7 +1,11 @@
-"""Model builders used by the notebooks: ``build_<task>_model(...) -> keras.Model``.
+"""Recurrent layers and the one-layer recurrent models of notebooks 01 to 05.
 
-Every layer is named so a notebook can reach it with ``model.get_layer(name)``. LSTM and GRU
-layers keep Keras' cuDNN-eligible defaults (tanh, sigmoid, no recurrent dropout, no unroll).
+``recurrent_layer`` / ``sequence_layer`` make a layer of any cell type, one-way or bidirectional;
+the builders (``build_<task>_model(...) -> keras.Model``) wrap one such layer into forecasters,
+language models, classifiers, taggers and a small encoder-decoder. Every layer is named; the ones
+other code reaches (``rnn``, ``embedding``, ``logits``, ``head``) carry the constants of
+``course_lib.handles`` and ``handles.sequence_handles(model)`` returns them. LSTM and GRU layers
+keep Keras' cuDNN-eligible defaults (tanh, sigmoid, no recurrent dropout, no unroll).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from typing import Any
 
 import keras
 
+from course_lib import handles
 from course_lib._checks import choice, finite_float, flag, positive_int
 
 __all__ = [
@@ -39,10 +44,6 @@ CELL_TYPES = ("simple_rnn", "lstm", "gru")
 OUTPUT_DTYPE = "float32"
 # how ``keras.layers.Bidirectional`` combines its two directions (None: a list of both)
 MERGE_MODES = ("concat", "sum", "ave", "mul")
-
-
-# models.seq2seq imports this name; new code calls course_lib._checks directly
-_positive_int = positive_int
 
 
 def recurrent_layer(cell: str, units: int, name: str, **kwargs: object) -> keras.layers.Layer:
@@ -113,13 +114,13 @@ def _model_name(cell: str, bidirectional: bool, task: str) -> str:
 
 def _logits_model(inputs: Any, z: Any, size: int, name: str) -> keras.Model:
     """The model from ``inputs`` to a float32 ``Dense`` layer of ``size`` logits on ``z``."""
-    logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name="logits")(z)
+    logits = keras.layers.Dense(size, dtype=OUTPUT_DTYPE, name=handles.LOGITS)(z)
     return keras.Model(inputs, logits, name=name)
 
 
 def _forecaster_model(inputs: Any, z: Any, scale: float, name: str) -> keras.Model:
     """One predicted value from ``z``, multiplied back by ``scale`` (layers "head", "scale_out")."""
-    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name="head")(z)
+    z = keras.layers.Dense(1, dtype=OUTPUT_DTYPE, name=handles.HEAD)(z)
     outputs = keras.layers.Rescaling(scale, dtype=OUTPUT_DTYPE, name="scale_out")(z)
     return keras.Model(inputs, outputs, name=name)
 
@@ -141,7 +142,7 @@ def build_rnn_forecaster_model(
     scale = finite_float(scale, "scale", above=0.0)
     inputs = keras.Input(shape=(None, 1), name="window")
     z = keras.layers.Rescaling(1.0 / scale, name="scale_in")(inputs)
-    z = recurrent_layer(cell, units, name="rnn")(z)
+    z = recurrent_layer(cell, units, name=handles.RNN)(z)
     return _forecaster_model(inputs, z, scale, f"{cell}_forecaster")
 
 
@@ -216,9 +217,11 @@ def build_char_language_model(
     vocab_size = positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="chars")
     z = keras.layers.Embedding(
-        vocab_size, positive_int(embedding_dim, "embedding_dim"), name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), name=handles.EMBEDDING
     )(inputs)
-    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
+    z = sequence_layer(cell, units, handles.RNN, bidirectional, merge_mode, return_sequences=True)(
+        z
+    )
     return _logits_model(inputs, z, vocab_size, _model_name(cell, bidirectional, "char_lm"))
 
 
@@ -251,7 +254,7 @@ def build_sequence_classifier_model(
     features = positive_int(features, "features")
     n_classes = positive_int(n_classes, "n_classes")
     inputs = keras.Input(shape=(None, features), name="sequence")
-    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, **rnn_kwargs)(inputs)
+    z = sequence_layer(cell, units, handles.RNN, bidirectional, merge_mode, **rnn_kwargs)(inputs)
     name = _model_name(cell, bidirectional, "classifier")
     return _logits_model(inputs, z, n_classes, name)
 
@@ -317,9 +320,12 @@ def build_token_classifier_model(
     mask = flag(mask, "mask")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.Embedding(
-        vocab_size, positive_int(embedding_dim, "embedding_dim"), mask_zero=mask, name="embedding"
+        vocab_size,
+        positive_int(embedding_dim, "embedding_dim"),
+        mask_zero=mask,
+        name=handles.EMBEDDING,
     )(inputs)
-    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode)(z)
+    z = sequence_layer(cell, units, handles.RNN, bidirectional, merge_mode)(z)
     name = _model_name(cell, bidirectional, "classifier") + ("" if mask else "_unmasked")
     return _logits_model(inputs, z, positive_int(n_classes, "n_classes"), name)
 
@@ -352,7 +358,7 @@ def build_conditional_generator_model(
     n_conditions = positive_int(n_conditions, "n_conditions")
     vocab_size = positive_int(vocab_size, "vocab_size")
     units = positive_int(units, "units")
-    rnn = recurrent_layer(cell, units, name="rnn", return_sequences=True)
+    rnn = recurrent_layer(cell, units, name=handles.RNN, return_sequences=True)
     condition = keras.Input(shape=(), dtype="int32", name="condition")
     previous = keras.Input(shape=(None,), dtype="int32", name="previous")
     n_states = 2 if cell == "lstm" else 1
@@ -361,7 +367,10 @@ def build_conditional_generator_model(
         for i in range(n_states)
     ]
     z = keras.layers.Embedding(
-        vocab_size, positive_int(embedding_dim, "embedding_dim"), mask_zero=True, name="embedding"
+        vocab_size,
+        positive_int(embedding_dim, "embedding_dim"),
+        mask_zero=True,
+        name=handles.EMBEDDING,
     )(previous)
     z = rnn(z, initial_state=states)
     return _logits_model([condition, previous], z, vocab_size, f"{cell}_conditional_generator")
@@ -396,9 +405,11 @@ def build_sequence_tagger_model(
     vocab_size = positive_int(vocab_size, "vocab_size")
     inputs = keras.Input(shape=(None,), dtype="int32", name="ids")
     z = keras.layers.Embedding(
-        vocab_size, positive_int(embedding_dim, "embedding_dim"), name="embedding"
+        vocab_size, positive_int(embedding_dim, "embedding_dim"), name=handles.EMBEDDING
     )(inputs)
-    z = sequence_layer(cell, units, "rnn", bidirectional, merge_mode, return_sequences=True)(z)
+    z = sequence_layer(cell, units, handles.RNN, bidirectional, merge_mode, return_sequences=True)(
+        z
+    )
     name = _model_name(cell, bidirectional, "tagger")
     return _logits_model(inputs, z, positive_int(n_tags, "n_tags"), name)
 
@@ -479,6 +490,6 @@ def build_conv_rnn_classifier_model(
         z = keras.layers.Conv1D(
             filters, 2 * stride, strides=stride, padding="same", activation="relu", name=f"conv{i}"
         )(z)
-    z = recurrent_layer(cell, units, name="rnn")(z)
+    z = recurrent_layer(cell, units, name=handles.RNN)(z)
     name = f"conv{len(strides)}_{cell}_classifier" if strides else f"{cell}_classifier"
     return _logits_model(inputs, z, positive_int(n_classes, "n_classes"), name)

@@ -1,10 +1,10 @@
-"""Stacked (deep) recurrent builders and per-layer measurements (course_lib.models.deep)."""
+"""Stacked (deep) recurrent builders (course_lib.models.stacked) and their handles."""
 
 import keras
 import numpy as np
 import pytest
 
-from course_lib import models
+from course_lib import gradients, handles, models
 
 PER_GATE = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 
@@ -23,10 +23,12 @@ def test_stacked_model_shapes_and_parameter_count(cell, depth):
     assert model(x).shape == (4, 2)
     expected = rnn_params(cell, 5, 6) + (depth - 1) * rnn_params(cell, 6, 6) + 6 * 2 + 2
     assert model.count_params() == expected
-    assert models.recurrent_layer_names(model) == [f"rnn{i}" for i in range(1, depth + 1)]
-    for name in models.recurrent_layer_names(model)[:-1]:
-        assert model.get_layer(name).return_sequences  # every lower layer passes a sequence up
-    assert not model.get_layer(f"rnn{depth}").return_sequences
+    stack = handles.stack_handles(model)
+    assert stack.names == tuple(f"rnn{i}" for i in range(1, depth + 1))
+    assert stack.rnns == tuple(model.get_layer(name) for name in stack.names)
+    for layer in stack.rnns[:-1]:
+        assert layer.return_sequences  # every lower layer passes a sequence up
+    assert not stack.rnns[-1].return_sequences
 
 
 def test_return_sequences_keeps_time_axis_and_any_length():
@@ -42,7 +44,7 @@ def test_bidirectional_doubles_width_and_parameters():
     expected = 2 * rnn_params("lstm", 3, 4) + 2 * rnn_params("lstm", 8, 4) + 8 + 1
     assert both.count_params() == expected
     assert one_way.count_params() == rnn_params("lstm", 3, 4) + rnn_params("lstm", 4, 4) + 5
-    states = models.layer_states(
+    states = gradients.layer_states(
         models.build_stacked_rnn_model(
             3, 1, depth=2, units=4, bidirectional=True, return_sequences=True
         ),
@@ -65,7 +67,7 @@ def test_residual_adds_skip_connections_without_weights():
     x = rng.normal(size=(2, 5, 3)).astype("float32")
     rnn3 = res.get_layer("rnn3")
     rnn3.set_weights([np.zeros_like(w) for w in rnn3.get_weights()])
-    states = models.layer_states(res, x)
+    states = gradients.layer_states(res, x)
     np.testing.assert_allclose(states["rnn3"], 0.0, atol=1e-7)
     head = res.get_layer("head")
     w, b = head.get_weights()
@@ -155,88 +157,4 @@ def test_bad_arguments_char_model():
     with pytest.raises(ValueError, match="features"):
         models.build_stacked_rnn_model(features=0, n_outputs=1)
     with pytest.raises(ValueError, match="rnn1"):
-        models.recurrent_layer_names(models.build_char_language_model(5, units=2))
-
-
-def _loss():
-    return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-
-
-def test_gradient_norms_per_layer_match_a_tape():
-    import tensorflow as tf
-
-    keras.utils.set_random_seed(3)
-    model = models.build_stacked_char_language_model(7, depth=3, units=5, embedding_dim=4)
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 7, size=(3, 6)).astype("int32")
-    y = rng.integers(0, 7, size=(3, 6)).astype("int32")
-    norms = models.kernel_gradient_norms(model, x, y, _loss())
-    assert list(norms) == ["rnn1", "rnn2", "rnn3"]
-    with tf.GradientTape() as tape:
-        value = _loss()(y, model(x))
-    kernel = model.get_layer("rnn2").cell.kernel
-    want = float(tf.norm(tape.gradient(value, kernel)))
-    assert norms["rnn2"] == pytest.approx(want, rel=1e-5)
-    assert all(v > 0 for v in norms.values())
-
-    inputs = models.input_gradient_norms(model, x, y, _loss())
-    assert list(inputs) == ["rnn1", "rnn2", "rnn3"]
-    # for rnn1 the layer's input is the embedding output: compare with a tape on the embedding
-    emb = model.get_layer("embedding")
-    with tf.GradientTape() as tape:
-        z = emb(x)
-        tape.watch(z)
-        h = z
-        for name in ("rnn1", "rnn2", "rnn3"):
-            h = model.get_layer(name)(h)
-        value = _loss()(y, model.get_layer("logits")(h))
-    assert inputs["rnn1"] == pytest.approx(float(tf.norm(tape.gradient(value, z))), rel=1e-4)
-
-
-def test_gradient_norms_bidirectional_count_both_directions():
-    model = models.build_stacked_rnn_model(
-        2, 3, depth=2, units=4, bidirectional=True, return_sequences=True
-    )
-    x = np.random.default_rng(0).normal(size=(2, 5, 2)).astype("float32")
-    y = np.zeros((2, 5), "int32")
-    norms = models.kernel_gradient_norms(model, x, y, _loss())
-    assert set(norms) == {"rnn1", "rnn2"} and all(v > 0 for v in norms.values())
-    states = models.layer_states(model, x)
-    assert states["rnn2"].shape == (2, 5, 8)
-
-
-@pytest.mark.parametrize("residual", [False, True])
-def test_input_gradient_norms_match_a_model_cut_at_each_layer(residual):
-    import tensorflow as tf
-
-    keras.utils.set_random_seed(5)
-    model = models.build_stacked_rnn_model(
-        2, 3, depth=3, units=4, residual=residual, dropout=0.2, return_sequences=True
-    )
-    rng = np.random.default_rng(2)
-    x = rng.normal(size=(2, 6, 2)).astype("float32")
-    y = rng.integers(0, 3, size=(2, 6)).astype("int32")
-    norms = models.input_gradient_norms(model, x, y, _loss())
-    for name in ("rnn2", "rnn3"):
-        tensor = model.get_layer(name).input
-        z = tf.convert_to_tensor(keras.Model(model.input, tensor)(x))
-        upper = keras.Model(tensor, model.output)
-        with tf.GradientTape() as tape:
-            tape.watch(z)
-            value = _loss()(y, upper(z, training=False))
-        assert norms[name] == pytest.approx(float(tf.norm(tape.gradient(value, z))), rel=1e-4)
-
-
-def test_plot_layer_profile():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from course_lib.plots.stacked import plot_layer_profile
-
-    ax = plot_layer_profile({"rnn1": 0.1, "rnn2": 0.3, "rnn3": 0.2}, label="plain", log=True)
-    line = ax.get_lines()[0]
-    assert list(line.get_xdata()) == [1, 2, 3] and ax.get_yscale() == "log"
-    with pytest.raises(ValueError, match="values"):
-        plot_layer_profile({})
-    with pytest.raises(ValueError, match="positive"):
-        plot_layer_profile({"rnn1": 0.0}, log=True)
+        handles.stack_handles(models.build_char_language_model(5, units=2))

@@ -1,20 +1,82 @@
-"""Figures for notebook 04 (GRU gates)."""
+"""Gate figures of the LSTM and the GRU (notebooks 03 and 04): heatmaps per unit over time."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
 from course_lib._checks import int_in_range
-from course_lib.plots.core import _axes, _unit_heatmaps
+from course_lib.plots.base import _axes
 
 if TYPE_CHECKING:
-    from course_lib.cells import GRUTrace
+    from course_lib.cells import GRUTrace, LSTMTrace
 
-__all__: list[str] = ["plot_gru_gates", "plot_gate_timecourse"]
+__all__: list[str] = ["plot_lstm_gates", "plot_gru_gates", "plot_gate_timecourse"]
+
+
+def plot_lstm_gates(
+    trace: LSTMTrace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
+) -> Sequence[Axes]:
+    """Heatmaps of an LSTM's input, forget and output gates and its cell state over time.
+
+    Args:
+        trace: a ``cells.LSTMTrace`` (arrays ``(batch, time, units)``).
+        example: which sequence of the batch to show.
+        mark: a time step to highlight with a vertical line (e.g. where the task's cue is).
+        axes: four axes to draw on (a new figure when None).
+
+    Returns:
+        The four axes: i, f, o, c.
+
+    Raises:
+        ValueError: for an example index outside the batch, or ``axes`` that are not four.
+    """
+    batch = trace.c.shape[0]
+    example = int_in_range(example, "example", 0, batch - 1)
+    c = trace.c[example].T
+    limit = float(np.abs(c).max()) or 1.0
+    panels = [
+        ("input gate i", trace.i[example].T, "viridis", 0.0, 1.0),
+        ("forget gate f", trace.f[example].T, "viridis", 0.0, 1.0),
+        ("output gate o", trace.o[example].T, "viridis", 0.0, 1.0),
+        ("cell state c", c, "RdBu_r", -limit, limit),
+    ]
+    return _unit_heatmaps(panels, mark, axes)
+
+
+def _unit_heatmaps(
+    panels: Sequence[tuple[str, np.ndarray, str, float, float]],
+    mark: int | None,
+    axes: Sequence[Axes] | None,
+) -> Sequence[Axes]:
+    """One (units, time) heatmap per panel ``(title, values, cmap, vmin, vmax)``, stacked.
+
+    Shared by the LSTM and GRU gate figures. ``mark`` outlines one time step in red (an outline
+    rather than a filled band, so the values under it stay visible).
+
+    Raises:
+        ValueError: if ``axes`` does not hold one axes per panel.
+    """
+    if axes is None:
+        _, axes = plt.subplots(len(panels), 1, figsize=(9, 7), sharex=True, constrained_layout=True)
+    if len(axes) != len(panels):
+        raise ValueError(f"axes must hold {len(panels)} axes; got {len(axes)}.")
+    for ax, (title, values, cmap, vmin, vmax) in zip(axes, panels, strict=True):
+        image = ax.imshow(
+            values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
+        ax.figure.colorbar(image, ax=ax, pad=0.01)
+        ax.set_ylabel("unit")
+        ax.set_title(title, loc="left")
+        ax.grid(False)
+        if mark is not None:
+            ax.axvspan(mark - 0.5, mark + 0.5, fill=False, edgecolor="red", lw=1.5)
+    axes[-1].set_xlabel("time step")
+    return axes
 
 
 def _check_trace(trace: Any, example: int | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Figures for notebooks 05 and 06 (bidirectional and stacked RNNs)."""
+"""Figures of bidirectional RNNs: the two directions unrolled, and accuracy by position."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from course_lib._checks import int_in_range
-from course_lib.plots.core import _arrow, _axes, _box
+from course_lib.plots.base import _arrow, _axes, _box
 
 __all__ = ["BIDIRECTIONAL_COLOURS", "plot_bidirectional_rnn", "plot_accuracy_by_position"]
 

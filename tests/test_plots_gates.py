@@ -46,3 +46,19 @@ def test_bad_arguments_raise(trace):
     with pytest.raises(ValueError, match="4 axes"):
         plots.plot_gru_gates(trace, axes=axes)
     plt.close("all")
+
+
+def test_plot_lstm_gates_draws_four_panels():
+    from course_lib.cells import LSTMScratch
+
+    rng = np.random.default_rng(0)
+    cell = LSTMScratch(rng.normal(size=(3, 8)), rng.normal(size=(2, 8)), rng.normal(size=8))
+    trace = cell.trace(rng.normal(size=(2, 6, 3)))
+    axes = plots.plot_lstm_gates(trace, example=1, mark=2)
+    assert len(axes) == 4 and axes[0].get_title(loc="left") == "input gate i"
+    assert axes[3].images[0].get_array().shape == (2, 6)  # units x time
+    with pytest.raises(ValueError, match="example"):
+        plots.plot_lstm_gates(trace, example=2)
+    _, three = plt.subplots(3, 1)
+    with pytest.raises(ValueError, match="4 axes"):
+        plots.plot_lstm_gates(trace, axes=three)

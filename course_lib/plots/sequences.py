@@ -1,158 +1,29 @@
-"""Every figure of the course. Each ``plot_*`` draws on ``ax`` (new when None) and returns it."""
+"""Figures of recurrent networks over time and of sequence data (notebooks 01 and 02).
+
+The recurrent loop unrolled, gradient norms back through time, the shapes of sequence problems,
+a padded batch and per-character tags. Each ``plot_*`` draws on ``ax`` (new when None).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch
 
 from course_lib._checks import int_in_range, positive_int
-
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
-
-    from course_lib.cells import LSTMTrace
+from course_lib.plots.base import SHAPE_COLOURS, WEIGHT_COLOURS, _arrow, _axes, _box, _link
 
 __all__ = [
-    "STYLE",
-    "WEIGHT_COLOURS",
-    "apply_style",
-    "plot_history",
     "plot_unrolled_rnn",
     "plot_gradient_norms",
-    "plot_forecast",
-    "plot_metric_vs",
-    "plot_lstm_gates",
-    "SHAPE_COLOURS",
     "SEQUENCE_SHAPES",
     "plot_sequence_shapes",
     "plot_padded_batch",
     "plot_char_tags",
 ]
-
-STYLE: dict[RcKeyType, Any] = {
-    "figure.figsize": (7.0, 3.6),
-    "figure.dpi": 100,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "legend.frameon": False,
-}
-
-# one colour per weight matrix, so weight sharing is visible in the unrolled picture
-WEIGHT_COLOURS = {"W_x": "tab:blue", "W_h": "tab:red", "W_y": "tab:green"}
-
-
-def apply_style() -> None:
-    """Apply the course's plot style to matplotlib's global settings."""
-    mpl.rcParams.update(STYLE)
-
-
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def plot_history(
-    history: Mapping[str, Sequence[float]],
-    metrics: Sequence[str] = ("loss",),
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Axes:
-    """Learning curves: each metric and its ``val_`` twin (dashed) against the epoch.
-
-    Args:
-        history: per-epoch values, e.g. ``FitResult.history`` or Keras' ``History.history``.
-        metrics: names to draw; their ``val_`` versions are drawn when present.
-        ax: where to draw.
-        title: the axes' title.
-
-    Raises:
-        ValueError: if a metric is not in ``history``.
-    """
-    ax = _axes(ax)
-    for i, metric in enumerate(metrics):
-        if metric not in history:
-            raise ValueError(f"history has no {metric!r}; it has {sorted(history)}.")
-        colour = f"C{i}"
-        epochs = np.arange(1, len(history[metric]) + 1)
-        ax.plot(epochs, history[metric], color=colour, label=f"train {metric}")
-        val = history.get(f"val_{metric}")
-        if val is not None:
-            ax.plot(epochs, val, color=colour, linestyle="--", label=f"validation {metric}")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(metrics[0] if len(metrics) == 1 else "value")
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
-
-
-def _box(
-    ax: Axes,
-    xy: tuple[float, float],
-    text: str,
-    colour: str,
-    size: tuple[float, float] = (0.7, 0.5),
-    fontsize: int = 10,
-) -> None:
-    """A rounded, labelled box centred on ``xy`` (the boxes of the RNN diagrams)."""
-    w, h = size
-    ax.add_patch(
-        FancyBboxPatch(
-            (xy[0] - w / 2, xy[1] - h / 2),
-            w,
-            h,
-            boxstyle="round,pad=0.04",
-            facecolor=colour,
-            edgecolor="black",
-            lw=0.8,
-        )
-    )
-    if text:
-        ax.text(*xy, text, ha="center", va="center", fontsize=fontsize)
-
-
-def _arrow(
-    ax: Axes,
-    start: tuple[float, float],
-    end: tuple[float, float],
-    label: str,
-    colour: str,
-    rad: float = 0.0,
-) -> None:
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle="-|>",
-            mutation_scale=12,
-            color=colour,
-            lw=1.8,
-            connectionstyle=f"arc3,rad={rad}",
-        )
-    )
-    mid = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-    offset = (0.12, 0.0) if start[0] == end[0] else (0.0, 0.12 + (0.35 if rad else 0.0))
-    ax.text(
-        mid[0] + offset[0],
-        mid[1] + offset[1],
-        label,
-        color=colour,
-        fontsize=9,
-        ha="left" if start[0] == end[0] else "center",
-        va="center",
-    )
 
 
 def plot_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
@@ -237,153 +108,6 @@ def plot_gradient_norms(
     return ax
 
 
-def plot_forecast(
-    truth: np.ndarray,
-    predictions: Mapping[str, np.ndarray],
-    ax: Axes | None = None,
-    title: str | None = None,
-    ylabel: str = "value",
-) -> Axes:
-    """A held-out stretch of a series and each model's predictions of it.
-
-    Args:
-        truth: shape ``(n,)``.
-        predictions: label -> predictions of shape ``(n,)``.
-        ax: where to draw.
-        title: the axes' title.
-        ylabel: the y axis label.
-
-    Raises:
-        ValueError: if a prediction's length differs from the truth's.
-    """
-    ax = _axes(ax)
-    truth = np.asarray(truth).ravel()
-    ax.plot(truth, color="black", lw=2, label="truth")
-    for label, pred in predictions.items():
-        pred = np.asarray(pred).ravel()
-        if pred.shape != truth.shape:
-            raise ValueError(f"{label!r} has {pred.size} values; the truth has {truth.size}.")
-        ax.plot(pred, lw=1.2, label=label)
-    ax.set_xlabel("step in the test period")
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
-
-
-def plot_metric_vs(
-    xs: Sequence[float],
-    curves: Mapping[str, Sequence[float]],
-    xlabel: str,
-    ylabel: str,
-    ax: Axes | None = None,
-    title: str | None = None,
-    logx: bool = False,
-) -> Axes:
-    """One line per model of a metric against a setting (length, lag, depth, noise, ...).
-
-    Args:
-        xs: the settings, shape ``(n,)``.
-        curves: label -> metric values of shape ``(n,)``.
-        xlabel: the x axis' label.
-        ylabel: the y axis' label.
-        ax: where to draw.
-        title: the axes' title.
-        logx: use a log scale on x.
-
-    Raises:
-        ValueError: if a curve's length differs from ``xs``.
-    """
-    ax = _axes(ax)
-    for label, ys in curves.items():
-        if len(ys) != len(xs):
-            raise ValueError(f"{label!r} has {len(ys)} values for {len(xs)} settings.")
-        ax.plot(xs, ys, marker="o", label=label)
-    if logx:
-        ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
-
-
-def plot_lstm_gates(
-    trace: LSTMTrace, example: int = 0, mark: int | None = None, axes: Sequence[Axes] | None = None
-) -> Sequence[Axes]:
-    """Heatmaps of an LSTM's input, forget and output gates and its cell state over time.
-
-    Args:
-        trace: a ``cells.LSTMTrace`` (arrays ``(batch, time, units)``).
-        example: which sequence of the batch to show.
-        mark: a time step to highlight with a vertical line (e.g. where the task's cue is).
-        axes: four axes to draw on (a new figure when None).
-
-    Returns:
-        The four axes: i, f, o, c.
-
-    Raises:
-        ValueError: for an example index outside the batch, or ``axes`` that are not four.
-    """
-    batch = trace.c.shape[0]
-    example = int_in_range(example, "example", 0, batch - 1)
-    c = trace.c[example].T
-    limit = float(np.abs(c).max()) or 1.0
-    panels = [
-        ("input gate i", trace.i[example].T, "viridis", 0.0, 1.0),
-        ("forget gate f", trace.f[example].T, "viridis", 0.0, 1.0),
-        ("output gate o", trace.o[example].T, "viridis", 0.0, 1.0),
-        ("cell state c", c, "RdBu_r", -limit, limit),
-    ]
-    return _unit_heatmaps(panels, mark, axes)
-
-
-def _unit_heatmaps(
-    panels: Sequence[tuple[str, np.ndarray, str, float, float]],
-    mark: int | None,
-    axes: Sequence[Axes] | None,
-) -> Sequence[Axes]:
-    """One (units, time) heatmap per panel ``(title, values, cmap, vmin, vmax)``, stacked.
-
-    Shared by the LSTM and GRU gate figures. ``mark`` outlines one time step in red (an outline
-    rather than a filled band, so the values under it stay visible).
-
-    Raises:
-        ValueError: if ``axes`` does not hold one axes per panel.
-    """
-    if axes is None:
-        _, axes = plt.subplots(len(panels), 1, figsize=(9, 7), sharex=True, constrained_layout=True)
-    if len(axes) != len(panels):
-        raise ValueError(f"axes must hold {len(panels)} axes; got {len(axes)}.")
-    for ax, (title, values, cmap, vmin, vmax) in zip(axes, panels, strict=True):
-        image = ax.imshow(
-            values, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest"
-        )
-        ax.figure.colorbar(image, ax=ax, pad=0.01)
-        ax.set_ylabel("unit")
-        ax.set_title(title, loc="left")
-        ax.grid(False)
-        if mark is not None:
-            ax.axvspan(mark - 0.5, mark + 0.5, fill=False, edgecolor="red", lw=1.5)
-    axes[-1].set_xlabel("time step")
-    return axes
-
-
-# ---------------------------------------------------------------------------------------------
-# Notebook 02: the shapes of sequence problems, padded batches, per-character tags
-
-SHAPE_COLOURS = {"input": "#dde8f5", "state": "#f6dcdc", "output": "#dcefdc"}
-
-
-def _link(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.add_patch(
-        FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, color="0.3", lw=1.0)
-    )
-
-
-# (title, example, steps, input steps, output steps) of each problem shape
 SEQUENCE_SHAPES = (
     ("one-to-one", "letter counts\n→ language", 1, (0,), (0,)),
     ("one-to-many", "language\n→ a surname", 3, (0,), (0, 1, 2)),

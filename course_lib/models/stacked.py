@@ -1,4 +1,4 @@
-"""Builders for stacked (deep) recurrent models, and per-layer measurements (notebook 06).
+"""Builders for stacked (deep) recurrent models, one-way or bidirectional (notebook 06).
 
 A stack feeds every layer's output *sequence* into the next layer (``return_sequences=True``
 on all but possibly the last). Options: the cell type, one-way or bidirectional layers, a
@@ -7,7 +7,8 @@ on every layer's output. Recurrent dropout stays 0 so LSTM/GRU layers remain cuD
 
 Layer names: the recurrent layers are ``rnn1`` ... ``rnn{depth}`` (a ``Bidirectional`` wrapper
 carries that name when ``bidirectional=True``), their dropouts ``dropout1`` ..., the additions of
-the residual connections ``residual2`` ..., so ``model.get_layer("rnn3")`` finds layer 3.
+the residual connections ``residual2`` ...; ``handles.stack_handles(model)`` returns them all, and
+``gradients`` measures a stack layer by layer through it.
 """
 
 from __future__ import annotations
@@ -15,20 +16,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
-import numpy as np
-import tensorflow as tf
 
+from course_lib import handles
 from course_lib._checks import choice, flag, positive_int, probability
-from course_lib.models.core import CELL_TYPES, OUTPUT_DTYPE, recurrent_layer
+from course_lib.models.recurrent import CELL_TYPES, OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "stacked_recurrent_layers",
     "build_stacked_rnn_model",
     "build_stacked_char_language_model",
-    "recurrent_layer_names",
-    "kernel_gradient_norms",
-    "input_gradient_norms",
-    "layer_states",
 ]
 
 
@@ -108,7 +104,7 @@ def stacked_recurrent_layers(
     for index, width in enumerate(widths, start=1):
         last = index == depth
         sequences = return_sequences or not last
-        name = f"rnn{index}"
+        name = handles.stack_rnn_name(index)
         if bidirectional:
             inner = recurrent_layer(cell, width, name=f"{name}_cell", return_sequences=sequences)
             layer = keras.layers.Bidirectional(inner, merge_mode="concat", name=name)
@@ -116,9 +112,9 @@ def stacked_recurrent_layers(
             layer = recurrent_layer(cell, width, name=name, return_sequences=sequences)
         h = layer(z)
         if rate > 0:
-            h = keras.layers.Dropout(rate, name=f"dropout{index}")(h)
+            h = keras.layers.Dropout(rate, name=handles.stack_dropout_name(index))(h)
         if residual and index > 1 and sequences:
-            z = keras.layers.Add(name=f"residual{index}")([z, h])
+            z = keras.layers.Add(name=handles.stack_residual_name(index))([z, h])
         else:
             z = h
     return z
@@ -171,7 +167,7 @@ def build_stacked_rnn_model(
     z = stacked_recurrent_layers(
         inputs, depth, units, cell, bidirectional, residual, dropout, return_sequences
     )
-    outputs = keras.layers.Dense(n_outputs, dtype=OUTPUT_DTYPE, name="head")(z)
+    outputs = keras.layers.Dense(n_outputs, dtype=OUTPUT_DTYPE, name=handles.HEAD)(z)
     return keras.Model(
         inputs, outputs, name=_model_name(depth, cell, bidirectional, residual, float(dropout))
     )
@@ -212,135 +208,8 @@ def build_stacked_char_language_model(
     vocab_size = positive_int(vocab_size, "vocab_size")
     embedding_dim = positive_int(embedding_dim, "embedding_dim")
     inputs = keras.Input(shape=(None,), dtype="int32", name="chars")
-    z = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
+    z = keras.layers.Embedding(vocab_size, embedding_dim, name=handles.EMBEDDING)(inputs)
     z = stacked_recurrent_layers(z, depth, units, cell, False, residual, dropout, True)
-    logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name="logits")(z)
+    logits = keras.layers.Dense(vocab_size, dtype=OUTPUT_DTYPE, name=handles.LOGITS)(z)
     name = _model_name(depth, cell, False, residual, float(dropout)) + "_char_lm"
     return keras.Model(inputs, logits, name=name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring a stack layer by layer
-
-
-def recurrent_layer_names(model: keras.Model) -> list[str]:
-    """Names of a stacked model's recurrent layers, bottom to top: ``["rnn1", "rnn2", ...]``.
-
-    Args:
-        model: a model built by this module.
-
-    Returns:
-        The names, in order.
-
-    Raises:
-        ValueError: if the model has no layer named ``rnn1``.
-    """
-    names: list[str] = []
-    while any(layer.name == f"rnn{len(names) + 1}" for layer in model.layers):
-        names.append(f"rnn{len(names) + 1}")
-    if not names:
-        raise ValueError(f"model {model.name!r} has no recurrent layers named rnn1, rnn2, ...")
-    return names
-
-
-def _input_kernels(layer: keras.layers.Layer) -> list[keras.Variable]:
-    if isinstance(layer, keras.layers.Bidirectional):
-        return [layer.forward_layer.cell.kernel, layer.backward_layer.cell.kernel]
-    return [layer.cell.kernel]
-
-
-def kernel_gradient_norms(
-    model: keras.Model, x: np.ndarray, y: np.ndarray, loss: keras.losses.Loss
-) -> dict[str, float]:
-    """Size of the loss gradient reaching each recurrent layer: ``||dL / dW_x||`` per layer.
-
-    ``W_x`` is the layer's input kernel (both directions' kernels together when bidirectional);
-    the norm is the Frobenius norm. It measures how strongly the training signal arrives at each
-    depth: with vanishing gradients across layers, the lower layers get far less.
-
-    Args:
-        model: a stacked model whose recurrent layers are named ``rnn1``, ``rnn2``, ...
-        x: a batch of inputs.
-        y: the batch's targets.
-        loss: the training loss, e.g. ``SparseCategoricalCrossentropy(from_logits=True)``.
-
-    Returns:
-        ``{"rnn1": norm, "rnn2": norm, ...}``, computed in inference mode (no dropout).
-    """
-    names = recurrent_layer_names(model)
-    kernels = {name: _input_kernels(model.get_layer(name)) for name in names}
-    variables = [v for name in names for v in kernels[name]]
-    with tf.GradientTape() as tape:
-        value = loss(y, model(x, training=False))
-    grads = tape.gradient(value, variables)
-    norms, start = {}, 0
-    for name in names:
-        count = len(kernels[name])
-        squares = sum(float(tf.reduce_sum(tf.square(g))) for g in grads[start : start + count])
-        norms[name] = float(np.sqrt(squares))
-        start += count
-    return norms
-
-
-def input_gradient_norms(
-    model: keras.Model, x: np.ndarray, y: np.ndarray, loss: keras.losses.Loss
-) -> dict[str, float]:
-    """Size of the loss gradient with respect to each recurrent layer's input sequence.
-
-    For layer ``l`` this is ``||dL / dz_{l-1}||`` (Frobenius norm over batch, time and
-    features), where ``z_{l-1}`` is the sequence the layer reads: the error signal that arrives
-    at that depth, free of the size of the layer's own inputs (which ``kernel_gradient_norms``
-    mixes in). In a plain stack it passes down through every layer above; a residual connection
-    adds a path that skips them.
-
-    Args:
-        model: a model from ``build_stacked_rnn_model`` or ``build_stacked_char_language_model``
-            (the stack is replayed layer by layer following their wiring and names).
-        x: a batch of inputs.
-        y: the batch's targets.
-        loss: the training loss.
-
-    Returns:
-        ``{"rnn1": norm, "rnn2": norm, ...}``, computed in inference mode (no dropout).
-    """
-    names = recurrent_layer_names(model)
-    present = {layer.name for layer in model.layers}
-    bottom = keras.Model(model.input, model.get_layer(names[0]).input)
-    z = tf.convert_to_tensor(bottom(x, training=False))
-    top = names[-1]
-    with tf.GradientTape() as tape:
-        seen = []
-        for index, name in enumerate(names, start=1):
-            tape.watch(z)
-            seen.append(z)
-            h = model.get_layer(name)(z, training=False)  # dropout is the identity here
-            if f"residual{index}" in present:
-                z = model.get_layer(f"residual{index}")([z, h])
-                top = f"residual{index}"
-            else:
-                z = h
-                top = f"dropout{index}" if f"dropout{index}" in present else name
-        upper = keras.Model(model.get_layer(top).output, model.output)  # the head
-        value = loss(y, upper(z, training=False))
-    grads = tape.gradient(value, seen)
-    return {name: float(tf.norm(g)) for name, g in zip(names, grads, strict=True)}
-
-
-def layer_states(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
-    """Every recurrent layer's output sequence for the inputs ``x`` (inference mode).
-
-    Args:
-        model: a stacked model whose recurrent layers are named ``rnn1``, ``rnn2``, ...
-            and return sequences.
-        x: inputs the model accepts.
-
-    Returns:
-        ``{"rnn1": array (batch, time, width), ...}``: what each layer passes upwards (before
-        dropout and before the residual addition).
-    """
-    names = recurrent_layer_names(model)
-    probe = keras.Model(model.input, [model.get_layer(n).output for n in names])
-    outputs = probe(x, training=False)
-    if len(names) == 1:
-        outputs = [outputs]
-    return {name: np.asarray(out) for name, out in zip(names, outputs, strict=True)}

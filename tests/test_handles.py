@@ -1,0 +1,98 @@
+"""Handles on the builders' layers: the same parts on a built model and on its saved copy."""
+
+import keras
+import numpy as np
+import pytest
+
+from course_lib import handles, models
+
+
+def _reload(model, tmp_path):
+    path = tmp_path / f"{model.name}.keras"
+    model.save(path)
+    return keras.models.load_model(path)
+
+
+def _names(parts):
+    """Every layer of a handles object as its name (None stays None), for comparing two models."""
+    out = {}
+    for key, value in vars(parts).items():
+        if isinstance(value, tuple):
+            out[key] = tuple(None if v is None else getattr(v, "name", v) for v in value)
+        elif isinstance(value, dict):
+            out[key] = {k: v.name for k, v in value.items()}
+        else:
+            out[key] = getattr(value, "name", value)
+    return out
+
+
+def test_sequence_handles_find_the_named_layers(tmp_path):
+    model = models.build_char_language_model(7, units=4, embedding_dim=3)
+    parts = handles.sequence_handles(model, require=(handles.EMBEDDING, handles.RNN))
+    assert parts.rnn is model.get_layer(handles.RNN) and parts.rnn.units == 4
+    assert parts.embedding.input_dim == 7 and parts.logits.units == 7
+    again = handles.sequence_handles(_reload(model, tmp_path))
+    assert _names(again) == _names(parts)
+    forecaster = handles.sequence_handles(models.build_rnn_forecaster_model(units=3))
+    assert forecaster.embedding is None and forecaster.logits is None
+    with pytest.raises(ValueError, match="'embedding'"):
+        handles.sequence_handles(
+            models.build_rnn_forecaster_model(units=3), require=(handles.EMBEDDING,)
+        )
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_stack_handles_list_the_layers_bottom_up(residual, tmp_path):
+    model = models.build_stacked_rnn_model(
+        3, 1, depth=3, units=4, residual=residual, dropout=0.1, return_sequences=True
+    )
+    stack = handles.stack_handles(model)
+    assert stack.names == ("rnn1", "rnn2", "rnn3")
+    assert all(d is not None for d in stack.dropouts)
+    assert stack.residuals[0] is None
+    assert all((r is not None) == residual for r in stack.residuals[1:])
+    assert _names(handles.stack_handles(_reload(model, tmp_path))) == _names(stack)
+    with pytest.raises(ValueError, match="rnn1"):
+        handles.stack_handles(models.build_char_language_model(5, units=2))
+
+
+@pytest.mark.parametrize("attention", ["none", "luong"])
+def test_seq2seq_handles_survive_saving(attention, tmp_path):
+    model = models.build_seq2seq_model(
+        12, 9, units=4, embedding_dim=3, cell="lstm", attention=attention, encoder_layers=2
+    )
+    parts = handles.seq2seq_handles(model)
+    assert len(parts.lower_encoders) == 1 and len(parts.bridges) == 2  # LSTM: h and c
+    assert (parts.attention is None) == (attention == "none")
+    assert parts.logits.units == 9 and parts.decoder.units == 8
+    assert _names(handles.seq2seq_handles(_reload(model, tmp_path))) == _names(parts)
+    with pytest.raises(ValueError, match="build_seq2seq_model"):
+        handles.seq2seq_handles(models.build_char_language_model(5, units=2))
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_caption_handles_survive_saving(attention, tmp_path):
+    model = models.build_caption_model(
+        11,
+        4,
+        units=8,
+        embed_dim=4,
+        attention=attention,
+        attention_units=4,
+        image_shape=(16, 16, 3),
+        filters=(4, 4),
+        cell_head=True,
+    )
+    parts = handles.caption_handles(model)
+    assert parts.attention is attention
+    want = handles.CAPTION_CELL_LAYERS if attention else handles.CAPTION_CELL_LAYERS[:-1]
+    assert tuple(parts.cell_head) == want
+    again = _reload(model, tmp_path)
+    assert _names(handles.caption_handles(again)) == _names(parts)
+    images = np.random.default_rng(0).random((2, 16, 16, 3)).astype("float32")
+    fresh = models.caption_inference_models(model).initial_state(images)
+    loaded = models.caption_inference_models(again).initial_state(images)
+    for a, b in zip(fresh, loaded, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    with pytest.raises(ValueError, match="build_caption_model"):
+        handles.caption_handles(models.build_char_language_model(5, units=2))
