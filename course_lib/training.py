@@ -168,6 +168,12 @@ def fit(
         callbacks.append(target)
     clock = _EpochClock()
     callbacks.append(clock)
+    if model.built and not model.optimizer.built:
+        # Create the optimizer's variables (Adam's moments) now: made inside the first traced
+        # training step, they make TensorFlow trace that step a second time, which takes
+        # seconds for a recurrent model. The training itself is the same either way.
+        with model.distribute_strategy.scope():
+            model.optimizer.build(model.trainable_variables)
     start = time.perf_counter()
     history = model.fit(
         x,

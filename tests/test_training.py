@@ -34,6 +34,21 @@ def test_fit_returns_a_record(capsys):
         result.final("accuracy")
 
 
+def test_fit_traces_the_training_step_once_and_trains_as_keras_does():
+    x, y = _data()
+    reference = _model()
+    reference.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    model = _model()
+    traced = []
+    plain_step = model.train_step
+    model.train_step = lambda data: traced.append(1) or plain_step(data)
+    fit(model, x, y, epochs=3, batch_size=16, verbose=0)
+    # the optimizer's variables exist before the first step, so TensorFlow traces it only once
+    assert len(traced) == 1
+    for ours, theirs in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
 def test_early_stopping_stops():
     x, y = _data()
     result = fit(

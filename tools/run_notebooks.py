@@ -198,11 +198,12 @@ def write_summary(rows: list[dict], out_dir: Path) -> str:
 
 
 def notebook_hash(path: Path) -> str:
-    """A short hash of a notebook's cell sources: a sweep reuses runs of unchanged notebooks."""
+    """A short hash of a notebook's code cells: a sweep reuses runs of notebooks whose code is
+    unchanged (edits to the prose do not change what a run measures)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
-    text = "\n\x00".join(cell.source for cell in nb.cells)
+    text = "\n\x00".join(cell.source for cell in nb.cells if cell.cell_type == "code")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -147,9 +147,10 @@ def speech_dataset(
 ) -> Any:
     """A ``tf.data`` pipeline: waveform -> normalised log-mel features, text -> CTC labels.
 
-    Features are computed in the pipeline (``log_mel_spectrogram``); utterances are sorted into
-    buckets of similar length when shuffling is off, and padded per batch: features with zeros
-    (the mean, after normalisation) to a multiple of ``pad_to_multiple`` frames, labels with 0.
+    Features are computed in the pipeline (``log_mel_spectrogram``) in the first epoch and kept
+    in memory for the next ones; utterances are sorted into buckets of similar length when
+    shuffling is off, and padded per batch: features with zeros (the mean, after normalisation)
+    to a multiple of ``pad_to_multiple`` frames, labels with 0.
 
     Args:
         speech: the utterances.
@@ -189,8 +190,6 @@ def speech_dataset(
         np.concatenate(rows).astype(np.int32), [r.size for r in rows]
     )
     ds = tf.data.Dataset.from_tensor_slices((waves, label_rows))
-    if shuffle:
-        ds = ds.shuffle(len(speech), seed=seed, reshuffle_each_iteration=True)
     rate = speech.sample_rate
 
     def features(wave: Any, label: Any) -> tuple[Any, Any]:
@@ -202,7 +201,12 @@ def speech_dataset(
         extra = (-frames) % pad_to_multiple
         return tf.pad(mel, [[0, 0], [0, extra], [0, 0]]), label
 
-    ds = ds.map(features, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    # The features are the same every epoch: compute them in the first and keep them in memory
+    # (utterances x frames x n_mels floats). Shuffling after the cache gives the order it would
+    # give before it.
+    ds = ds.map(features, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True).cache()
+    if shuffle:
+        ds = ds.shuffle(len(speech), seed=seed, reshuffle_each_iteration=True)
     if augment:
         max_time_mask = int_in_range(max_time_mask, "max_time_mask", 0, 1000)
         max_freq_mask = int_in_range(max_freq_mask, "max_freq_mask", 0, n_mels)
