@@ -20,17 +20,20 @@ def merge_directions(forward, backward_as_computed, merge_mode):
     raise ValueError(f"unknown merge_mode {merge_mode!r}")
 
 
-def bidirectional_params(cell, features, units):
-    """Exercise 2: two directions, each with its own input matrix, recurrent matrix and biases."""
-    if cell == "simple_rnn":
-        one = units * (features + units + 1)
-    elif cell == "lstm":
-        one = 4 * units * (features + units + 1)
-    elif cell == "gru":  # reset_after=True: separate input and recurrent biases
-        one = 3 * units * (features + units + 2)
-    else:
-        raise ValueError(f"unknown cell {cell!r}")
-    return 2 * one
+def reverse_valid(x, lengths):
+    """Exercise 2: reverse each sequence's real steps in place of themselves; padding stays."""
+    out = np.array(x, copy=True)
+    for i, n in enumerate(lengths):
+        out[i, :n] = out[i, :n][::-1]
+    return out
+
+
+# The question of exercise 2. Reading forwards, an end-padded sequence meets its real steps first:
+# the outputs at real steps are computed before any padding is read, so padding can only change
+# outputs at padded steps (which the mask hides) and, without a mask, the final state. Reversed
+# whole, the backward chain reads the padding first, and every one of its outputs at a real step
+# has passed through it. The mask lets Keras skip those steps (the state stays at its initial value
+# through them), which gives the same outputs as reversing only the real steps.
 
 
 def future_influence(predict, x, t, seed=0):

@@ -17,13 +17,24 @@ def attention_step(h, regions, w_query, w_key, b_key, v):
     return context, weights
 
 
-def teacher_forcing_pair(ids, start, end, max_len):
-    """Exercise 2: the decoder's inputs (start + words) and targets (words + end), padded."""
-    inputs = np.zeros(max_len, dtype=np.int32)
-    targets = np.zeros(max_len, dtype=np.int32)
-    inputs[: len(ids) + 1] = [start, *ids]
-    targets[: len(ids) + 1] = [*ids, end]
-    return inputs, targets
+def global_average_pool(regions):
+    """Exercise 2: the mean of each image's region vectors, (batch, R, d) -> (batch, d)."""
+    return np.asarray(regions).mean(axis=1)
+
+
+def same_after_shuffle(pool, regions, seed):
+    """Exercise 2: does ``pool`` give the same vectors when the regions are put in another order?"""
+    regions = np.asarray(regions)
+    order = np.random.default_rng(seed).permutation(regions.shape[1])
+    return bool(np.allclose(pool(regions), pool(regions[:, order]), atol=1e-6))
+
+
+# The question of exercise 2. A sum does not depend on the order of its terms, so the average of
+# the regions is the same for any arrangement of them: two images whose regions hold the same
+# features in other places pool to the same vector. The grid coordinates appended to each region
+# average to the centre of the grid for every image, so they say nothing once pooled; position
+# survives pooling only where the features themselves encode it (here, the cell probabilities
+# appended per cell). A flattened grid keeps each region in its own slot, so shuffling changes it.
 
 
 def clipped_precision(references, hypothesis, n):

@@ -9,7 +9,7 @@ from solutions import nb04 as sol
 def test_solutions_pass():
     assert nb04.check_gru_step(sol.gru_step)
     assert nb04.check_reset_before_step(sol.reset_before_step)
-    assert nb04.check_count_params(sol.count_params)
+    assert nb04.check_update_gate_memory(sol.update_bias_for, sol.steps_to_fade)
 
 
 def test_unattempted_exercises_do_not_pass(capsys):
@@ -17,6 +17,8 @@ def test_unattempted_exercises_do_not_pass(capsys):
         raise NotImplementedError
 
     assert not nb04.check_gru_step(todo)
+    assert "not attempted" in capsys.readouterr().out
+    assert not nb04.check_update_gate_memory(sol.update_bias_for, todo)
     assert "not attempted" in capsys.readouterr().out
 
 
@@ -42,12 +44,24 @@ def test_wrong_answers_fail(capsys):
     assert not nb04.check_reset_before_step(
         lambda x, h, k, r, b: sol.gru_step(x, h, k, r, np.stack([b, np.zeros_like(b)]))
     )
-    # forgetting the GRU's second bias vector, or counting LSTM-style blocks
-    assert not nb04.check_count_params(
-        lambda c, f, u, reset_after=True: sol.count_params(c, f, u, False)
+    # exercise 3: the gate's value instead of its bias, the bias of 1 - keep, and an off-by-one
+    # count (the last n with keep**n >= fraction)
+    fade = sol.steps_to_fade
+    assert not nb04.check_update_gate_memory(lambda keep: keep, fade)
+    assert not nb04.check_update_gate_memory(lambda keep: -sol.update_bias_for(keep), fade)
+    assert "logit" in capsys.readouterr().out
+    assert not nb04.check_update_gate_memory(
+        sol.update_bias_for, lambda keep, fraction: fade(keep, fraction) - 1
     )
-    assert not nb04.check_count_params(
-        lambda c, f, u, reset_after=True: (
-            4 * u * (f + u + 1) if c != "simple_rnn" else u * (f + u + 1)
-        )
+    assert not nb04.check_update_gate_memory(  # the half-life, whatever the fraction
+        sol.update_bias_for, lambda keep, fraction: fade(keep, 0.5)
     )
+
+
+def test_steps_to_fade_counts_by_repeated_multiplication():
+    rng = np.random.default_rng(0)
+    for keep, fraction in zip(rng.uniform(0.05, 0.99, 50), 10 ** rng.uniform(-6, -0.1, 50)):
+        n, left = 0, 1.0
+        while left >= fraction:
+            left, n = left * keep, n + 1
+        assert sol.steps_to_fade(keep, fraction) == n

@@ -7,15 +7,20 @@ from solutions import nb07 as sol
 
 
 def test_solutions_pass():
-    assert nb07.check_convlstm_params(sol.convlstm_params)
+    assert nb07.check_steps_to_reach(sol.steps_to_reach)
     assert nb07.check_bounce_step(sol.bounce_step)
     assert nb07.check_future_leak(sol.future_leak)
 
 
 def test_wrong_answers_fail():
-    # a dense LSTM's count with k*k input features, forgetting that the recurrent kernel is k x k
-    assert not nb07.check_convlstm_params(lambda c, f, k: 4 * f * (k * k * c + f + 1))
-    assert not nb07.check_convlstm_params(lambda c, f, k: f * (k * k * (c + f) + 1))  # one gate
+    # L * (k // 2) pixels at every step (only the first step crosses all layers), the layers
+    # forgotten, and a count that starts at 1 for the step reading the frame
+    def per_step_all_layers(d, k, layers):
+        return -(-d // (layers * (k // 2))) if d else 0
+
+    assert not nb07.check_steps_to_reach(per_step_all_layers)
+    assert not nb07.check_steps_to_reach(lambda d, k, layers: sol.steps_to_reach(d, k, 1))
+    assert not nb07.check_steps_to_reach(lambda d, k, layers: sol.steps_to_reach(d, k, layers) + 1)
 
     def clipped(position, velocity, high):  # stops at the wall instead of bouncing
         new = np.clip(position + velocity, 0, high)
@@ -42,3 +47,29 @@ def test_wrong_answers_fail():
         return float(np.abs(np.asarray(predict(changed))[:, :t] - predict(clips)[:, :t]).max())
 
     assert not nb07.check_future_leak(perturbs_one_frame)
+
+
+def test_steps_to_reach_matches_a_stacked_convlstm():
+    import keras
+
+    size, centre, frames = 15, 7, 5
+    for kernel_size, layers in [(3, 1), (3, 2), (5, 1)]:
+        keras.utils.set_random_seed(kernel_size + layers)
+        model = keras.Sequential(
+            [keras.Input((frames, size, size, 1))]
+            + [
+                keras.layers.ConvLSTM2D(2, kernel_size, padding="same", return_sequences=True)
+                for _ in range(layers)
+            ]
+        )
+        clips = np.random.default_rng(0).random((1, frames, size, size, 1)).astype("float32")
+        poked = clips.copy()
+        poked[0, 0, centre, centre, 0] += 1.0  # one pixel of the first frame
+        changed = np.abs(np.asarray(model(poked)) - np.asarray(model(clips))).max(axis=(0, -1)) > 0
+        rows, cols = np.indices((size, size))
+        distance = np.maximum(abs(rows - centre), abs(cols - centre))
+        for n in range(frames):
+            reached = distance <= max(
+                d for d in range(centre + 1) if sol.steps_to_reach(d, kernel_size, layers) <= n
+            )
+            np.testing.assert_array_equal(changed[n], reached, err_msg=f"k={kernel_size}, n={n}")

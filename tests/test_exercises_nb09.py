@@ -10,7 +10,7 @@ from solutions import nb09 as sol
 
 def test_solutions_pass():
     assert nb09.check_attention_step(sol.attention_step)
-    assert nb09.check_teacher_forcing_pairs(sol.teacher_forcing_pair)
+    assert nb09.check_pooling_and_position(sol.global_average_pool, sol.same_after_shuffle)
     assert nb09.check_clipped_precision(sol.clipped_precision)
 
 
@@ -48,18 +48,30 @@ def test_wrong_answers_fail():
 
     assert not nb09.check_attention_step(mean_context)
 
-    def unshifted(ids, start, end, max_len):  # inputs and targets the same sequence
-        inputs, _ = sol.teacher_forcing_pair(ids, start, end, max_len)
-        return inputs, inputs
+    pool, shuffle = sol.global_average_pool, sol.same_after_shuffle
+    check = nb09.check_pooling_and_position
+    assert not check(lambda regions: np.asarray(regions).sum(axis=1), shuffle)  # a sum, not a mean
+    assert not check(lambda regions: np.asarray(regions).mean(axis=2), shuffle)  # wrong axis
+    assert not check(pool, lambda p, regions, seed: True)  # no test at all
+    assert not check(pool, lambda p, regions, seed: np.allclose(p(regions), p(regions)))
 
-    assert not nb09.check_teacher_forcing_pairs(unshifted)
+    def shuffles_features(p, regions, seed):  # permutes the feature axis instead of the regions
+        order = np.random.default_rng(seed).permutation(regions.shape[2])
+        return bool(np.allclose(p(regions), p(regions[:, :, order]), atol=1e-6))
 
-    def no_end(ids, start, end, max_len):
-        inputs, targets = sol.teacher_forcing_pair(ids, start, end, max_len)
-        targets[len(ids)] = 0
-        return inputs, targets
+    assert not check(pool, shuffles_features)
 
-    assert not nb09.check_teacher_forcing_pairs(no_end)
+    def shuffles_in_place(p, regions, seed):
+        before = p(regions)
+        np.random.default_rng(seed).shuffle(regions, axis=1)
+        return bool(np.allclose(before, p(regions), atol=1e-6))
+
+    assert not check(pool, shuffles_in_place)
+
+    def todo(*args):
+        raise NotImplementedError
+
+    assert not check(pool, todo)
 
     def unclipped(references, hypothesis, n):  # counts every n-gram found in any reference
         grams = Counter(tuple(hypothesis[i : i + n]) for i in range(len(hypothesis) - n + 1))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_lib.cells import GRUScratch, LSTMScratch, SimpleRNNScratch
+from course_lib.cells import GRUScratch
 from course_lib.exercises import run_check
 
 
@@ -68,40 +68,48 @@ def check_reset_before_step(fn: Callable) -> bool:
     )
 
 
-def _keras_count(cell: str, features: int, units: int, reset_after: bool) -> int:
-    if cell == "simple_rnn":
-        return SimpleRNNScratch(
-            np.zeros((features, units)), np.zeros((units, units)), np.zeros(units)
-        ).count_params()
-    if cell == "lstm":
-        return LSTMScratch(
-            np.zeros((features, 4 * units)), np.zeros((units, 4 * units)), np.zeros(4 * units)
-        ).count_params()
-    bias = np.zeros((2, 3 * units)) if reset_after else np.zeros(3 * units)
-    return GRUScratch(
-        np.zeros((features, 3 * units)), np.zeros((units, 3 * units)), bias, reset_after
-    ).count_params()
+def _sigmoid(v: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-v)))
 
 
-def check_count_params(fn: Callable) -> bool:
-    """Exercise 3: check the weight count of a Keras recurrent layer.
+def _steps_to_fade(keep: float, fraction: float) -> int:
+    # the smallest n with keep**n < fraction: n > log(fraction) / log(keep)
+    return int(np.floor(np.log(fraction) / np.log(keep))) + 1
 
-    ``fn(cell, features, units, reset_after=True)`` returns the number of weights of one Keras
-    recurrent layer, ``cell`` being ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (``reset_after`` only
-    matters for the GRU).
+
+def check_update_gate_memory(update_bias_for: Callable, steps_to_fade: Callable) -> bool:
+    """Exercise 3: check how an update-gate bias sets an untrained GRU's memory.
+
+    ``update_bias_for(keep)`` returns the bias ``b`` with ``sigmoid(b) = keep``, the update gate's
+    starting value when its weighted inputs are near zero. ``steps_to_fade(keep, fraction)``
+    returns the fewest steps ``n`` with ``keep**n < fraction``: how long a GRU whose update gate
+    stays at ``keep`` takes to keep less than ``fraction`` of ``h_0``, counting only the path
+    ``h_t = z * h_prev`` (the candidate's share ignored).
     """
 
-    def check(fn: Callable) -> None:
-        for features, units in [(1, 1), (3, 8), (17, 5), (64, 128)]:
-            for cell in ("simple_rnn", "lstm", "gru"):
-                for reset_after in (True, False):
-                    want = _keras_count(cell, features, units, reset_after)
-                    got = fn(cell, features, units, reset_after=reset_after)
-                    assert got == want, (
-                        f"{cell} with features={features}, units={units}"
-                        + (f", reset_after={reset_after}" if cell == "gru" else "")
-                        + f": got {got}, Keras counts {want}. Count one input matrix, one "
-                        "recurrent matrix and the bias vector(s) per block."
-                    )
+    def check(_: Callable) -> None:
+        rng = np.random.default_rng(406)
+        for keep in [0.5, 0.7310585786, 0.99, *rng.uniform(0.02, 0.995, size=6)]:
+            bias = float(update_bias_for(float(keep)))
+            assert np.isclose(_sigmoid(bias), keep, atol=1e-9), (
+                f"update_bias_for({keep:.4f}) returned {bias:.4f}, but sigmoid({bias:.4f}) = "
+                f"{_sigmoid(bias):.4f}: solve sigmoid(b) = keep for b (the logit of keep)."
+            )
+        cases = [(0.5, 0.01), (0.7310585786, 0.01), (0.9, 0.5)]
+        while len(cases) < 12:
+            keep, fraction = rng.uniform(0.05, 0.995), 10 ** rng.uniform(-8, -0.1)
+            exact = np.log(fraction) / np.log(keep)
+            if abs(exact - round(exact)) > 1e-6:  # keep**n == fraction would be a tie
+                cases.append((float(keep), float(fraction)))
+        for keep, fraction in cases:
+            got, want = steps_to_fade(keep, fraction), _steps_to_fade(keep, fraction)
+            assert int(got) == got and int(got) == want, (
+                f"steps_to_fade({keep:.4f}, {fraction:.3g}) returned {got}, expected {want}: "
+                f"after n steps keep**n of h_0 is left; find the first n where that drops below "
+                f"the fraction (here {keep:.4f}**{want} = {keep**want:.3g} and "
+                f"{keep:.4f}**{want - 1} = {keep ** (want - 1):.3g})."
+            )
 
-    return run_check("Exercise 3 (parameter counts)", fn, check)
+    return run_check(
+        "Exercise 3 (the update gate's bias and how long h_0 lasts)", update_bias_for, check
+    )

@@ -46,42 +46,54 @@ def check_merge_directions(fn: Callable) -> bool:
     return run_check("Exercise 1 (merging the two directions)", fn, check)
 
 
-def check_bidirectional_params(fn: Callable) -> bool:
-    """Exercise 2: check the weight count of a bidirectional layer.
+def _reverse_valid(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    out = x.copy()
+    for i, n in enumerate(lengths):
+        out[i, :n] = x[i, :n][::-1]
+    return out
 
-    ``fn(cell, features, units)`` returns the number of weights of ``Bidirectional(<cell>(units))``
-    on inputs with ``features`` values per step, for ``cell`` in ``"simple_rnn"``, ``"lstm"``,
-    ``"gru"`` (Keras' GRU with ``reset_after=True``).
+
+def check_reverse_valid(fn: Callable) -> bool:
+    """Exercise 2: check reversing only the real steps of end-padded sequences.
+
+    ``fn(x, lengths)`` takes a batch ``x (batch, time, features)`` whose sequence ``i`` has
+    ``lengths[i]`` real steps followed by padding, and returns an array of the same shape in which
+    each sequence's real steps are in reverse order and the padding stays where it was.
     """
-    import keras
-
-    layers = {
-        "simple_rnn": keras.layers.SimpleRNN,
-        "lstm": keras.layers.LSTM,
-        "gru": keras.layers.GRU,
-    }
 
     def check(fn: Callable) -> None:
-        for cell, features, units in [
-            ("simple_rnn", 3, 5),
-            ("lstm", 3, 5),
-            ("gru", 3, 5),
-            ("lstm", 1, 1),
-            ("gru", 7, 2),
-            ("simple_rnn", 10, 16),
-        ]:
-            bi = keras.layers.Bidirectional(layers[cell](units))
-            bi.build((None, None, features))
-            want = bi.count_params()
-            got = fn(cell, features, units)
-            assert got == want, (
-                f"{cell}, {features} features, {units} units: expected {want}, got {got}. "
-                "Count one direction (input matrix, recurrent matrix, biases; per gate for "
-                "LSTM and GRU, and GRU keeps two bias vectors), then remember the backward "
-                "direction has weights of its own."
-            )
+        rng = np.random.default_rng(515)
+        cases = [(np.arange(1.0, 8.0).reshape(1, 7, 1), np.array([4]))]
+        for batch, time, features in [(4, 6, 2), (8, 12, 3), (3, 1, 2)]:
+            x = rng.normal(size=(batch, time, features))
+            lengths = rng.integers(0, time + 1, size=batch)
+            lengths[0] = time  # one sequence without padding
+            cases.append((x, lengths))
+        for x, lengths in cases:
+            x_copy = x.copy()
+            got = np.asarray(fn(x, lengths.copy()))
+            want = _reverse_valid(x, lengths)
+            assert np.array_equal(x, x_copy), "do not modify x in place; work on a copy."
+            assert got.shape == x.shape, f"expected shape {x.shape}, got {got.shape}."
+            for i, n in enumerate(lengths):
+                if np.allclose(got[i], want[i]):
+                    continue
+                example = (
+                    f" (for {x[i, :, 0].tolist()}: {want[i, :, 0].tolist()}, not "
+                    f"{got[i, :, 0].tolist()})"
+                    if x.shape[-1] == 1
+                    else ""
+                )
+                assert not (n < x.shape[1] and np.allclose(got[i], x[i, ::-1])), (
+                    f"a sequence with {n} real steps of {x.shape[1]} was reversed whole, so it "
+                    f"now starts with padding{example}. Reverse only its first {n} steps."
+                )
+                raise AssertionError(
+                    f"a sequence with {n} real steps is off{example}: steps 0..{n - 1} must "
+                    f"come out in reverse order, and steps {n}.. (the padding) unchanged."
+                )
 
-    return run_check("Exercise 2 (counting a bidirectional layer's weights)", fn, check)
+    return run_check("Exercise 2 (reversing only the real steps)", fn, check)
 
 
 def check_future_influence(fn: Callable) -> bool:

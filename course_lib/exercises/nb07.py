@@ -10,28 +10,41 @@ from course_lib.data.video import bounce_step
 from course_lib.exercises import run_check
 
 
-def check_convlstm_params(fn: Callable) -> bool:
-    """Exercise 1: check the weight count of a ConvLSTM2D layer.
+def _steps_to_reach(distance: int, kernel_size: int, layers: int) -> int:
+    # frame t reaches layers * r pixels into the top state H_t, and each later step adds one
+    # recurrent convolution of radius r: (layers + n) * r >= distance
+    r = kernel_size // 2
+    return max(0, -(-distance // r) - layers)
 
-    ``fn(in_channels, filters, kernel_size)`` returns the number of weights of a
-    ``keras.layers.ConvLSTM2D(filters, kernel_size)`` reading ``in_channels`` channels.
+
+def check_steps_to_reach(fn: Callable) -> bool:
+    """Exercise 1: check how fast information spreads across a stacked ConvLSTM.
+
+    ``fn(distance, kernel_size, layers)`` returns the fewest steps ``n >= 0`` after which a pixel of
+    frame ``t`` can affect the top layer's hidden state ``H_{t+n}`` at a pixel ``distance`` pixels
+    away (Chebyshev distance), in ``layers`` stacked ConvLSTM layers whose input and recurrent
+    kernels are ``kernel_size`` pixels wide (odd, at least 3). ``n = 0`` means within the step
+    that reads frame ``t``.
     """
 
     def check(fn: Callable) -> None:
-        import keras
-
-        for in_channels, filters, kernel_size in [(1, 8, 3), (3, 5, 5), (16, 4, 1), (2, 7, 3)]:
-            layer = keras.layers.ConvLSTM2D(filters, kernel_size, padding="same")
-            layer.build((None, None, 6, 6, in_channels))
-            want = layer.count_params()
-            got = fn(in_channels, filters, kernel_size)
-            assert int(got) == want, (
-                f"in_channels={in_channels}, filters={filters}, kernel_size={kernel_size}: got "
-                f"{got}, Keras has {want}. Four blocks (i, f, g, o), each with a kernel over the "
-                "input channels, a recurrent kernel over the hidden channels, and a bias."
+        rng = np.random.default_rng(717)
+        cases = [(1, 3, 1), (2, 3, 1), (2, 5, 1), (2, 3, 2), (0, 3, 1), (5, 3, 2), (7, 5, 1)]
+        cases += [
+            (int(rng.integers(0, 40)), int(rng.choice([3, 5, 7, 9])), int(rng.integers(1, 5)))
+            for _ in range(30)
+        ]
+        for distance, kernel_size, layers in cases:
+            want = _steps_to_reach(distance, kernel_size, layers)
+            got = fn(distance, kernel_size, layers)
+            assert int(got) == got and int(got) == want, (
+                f"distance {distance}, kernel {kernel_size}x{kernel_size}, {layers} layer(s): "
+                f"got {got}, expected {want}. Within the step that reads frame t, the pixel "
+                "passes through each layer's input convolution; every later step adds one "
+                "recurrent convolution. A k x k kernel reaches k // 2 pixels."
             )
 
-    return run_check("Exercise 1 (ConvLSTM parameter count)", fn, check)
+    return run_check("Exercise 1 (how far a pixel reaches per step)", fn, check)
 
 
 def check_bounce_step(fn: Callable) -> bool:

@@ -62,35 +62,55 @@ def check_attention_step(fn: Callable) -> bool:
     return run_check("Exercise 1 (one attention step over image regions)", fn, check)
 
 
-def check_teacher_forcing_pairs(fn: Callable) -> bool:
-    """Exercise 2: check building a teacher-forcing pair from a caption.
+def check_pooling_and_position(global_average_pool: Callable, same_after_shuffle: Callable) -> bool:
+    """Exercise 2: check global average pooling and a test of what it forgets.
 
-    ``fn(ids, start, end, max_len)`` turns one caption's word ids (a list) into the teacher-forcing
-    pair ``(inputs, targets)``, int arrays of length ``max_len``: inputs are the start marker and
-    the words, targets the words and the end marker, both padded with 0.
+    ``global_average_pool(regions)`` maps regions ``(batch, R, d)`` to their mean over the regions,
+    ``(batch, d)``. ``same_after_shuffle(pool, regions, seed)`` shuffles the regions of ``regions``
+    along ``R`` (with ``np.random.default_rng(seed)``, on a copy) and returns True when ``pool``
+    gives the same vectors, to 1e-6, for the shuffled and the original regions.
     """
 
-    def check(fn: Callable) -> None:
-        cases = [([7, 8, 9], 2, 3, 6), ([5], 2, 3, 2), ([4, 4, 11, 6, 5], 1, 9, 8)]
-        for ids, start, end, max_len in cases:
-            inputs, targets = (np.asarray(a) for a in fn(list(ids), start, end, max_len))
-            want_in = np.zeros(max_len, int)
-            want_in[: len(ids) + 1] = [start, *ids]
-            want_out = np.zeros(max_len, int)
-            want_out[: len(ids) + 1] = [*ids, end]
-            assert inputs.shape == targets.shape == (max_len,), (
-                f"both arrays must have length max_len={max_len}."
+    def check(_: Callable) -> None:
+        rng = np.random.default_rng(919)
+        for batch, regions_n, d in [(1, 4, 3), (3, 16, 5), (2, 9, 1)]:
+            regions = rng.normal(size=(batch, regions_n, d))
+            got = np.asarray(global_average_pool(regions))
+            assert got.shape == (batch, d), (
+                f"regions of shape {regions.shape} must pool to {(batch, d)}; got {got.shape}. "
+                "Average over the region axis (axis 1)."
             )
-            assert np.array_equal(targets, want_out), (
-                f"targets for {ids} should be {want_out.tolist()}: the words, then the end "
-                "marker, then padding."
+            assert np.allclose(got, regions.mean(axis=1), atol=1e-9), (
+                "the pooled vectors are off: each is the mean of its image's R region vectors."
             )
-            assert np.array_equal(inputs, want_in), (
-                f"inputs for {ids} should be {want_in.tolist()}: the start marker, then the "
-                "words (each input is the word *before* the target at that position)."
-            )
+        pools: dict[str, tuple[Callable[[np.ndarray], np.ndarray], bool]] = {
+            "your global_average_pool": (global_average_pool, True),
+            "a max over the regions": (lambda r: np.asarray(r).max(axis=1), True),
+            "the flattened grid": (lambda r: np.asarray(r).reshape(len(r), -1), False),
+            "the first region alone": (lambda r: np.asarray(r)[:, 0], False),
+            "a position-weighted sum": (
+                lambda r: (np.asarray(r) * np.arange(1, r.shape[1] + 1)[None, :, None]).sum(1),
+                False,
+            ),
+        }
+        regions = rng.normal(size=(3, 16, 4))
+        for name, (pool, want) in pools.items():
+            for seed in (0, 1, 2):
+                untouched = regions.copy()
+                same = bool(same_after_shuffle(pool, regions, seed))
+                assert np.array_equal(regions, untouched), (
+                    "same_after_shuffle changed the caller's regions: shuffle a copy."
+                )
+                assert same == want, (
+                    f"{name} {'ignores' if want else 'depends on'} the order of the regions, but "
+                    f"same_after_shuffle returned {same} (seed {seed}). Permute axis 1 (the "
+                    "regions) of a copy, keep the batch and feature axes as they are, and compare "
+                    "pool(original) with pool(shuffled)."
+                )
 
-    return run_check("Exercise 2 (teacher-forcing inputs and targets)", fn, check)
+    return run_check(
+        "Exercise 2 (average pooling forgets where things were)", global_average_pool, check
+    )
 
 
 def _clipped(
