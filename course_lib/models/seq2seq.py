@@ -29,7 +29,7 @@ Layer names (constants of ``course_lib.handles``): ``source_embedding``, ``encod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -494,16 +494,24 @@ def teacher_forced_accuracy(
     _check_teacher_forcing(source, previous, target)
     if np.any((target != 0).sum(axis=1) == 0):
         raise ValueError("every row of target needs at least one token (the end marker).")
-    batch_size = positive_int(batch_size, "batch_size")
-    run = _traced(model)  # one graph for every batch shape: much faster than eager calls
     out = []
-    for lo in range(0, len(source), batch_size):
-        rows = slice(lo, lo + batch_size)
-        logits = np.asarray(run([source[rows].astype(np.int32), previous[rows].astype(np.int32)]))
+    for rows, logits in _teacher_forced_logits(model, source, previous, batch_size):
         real = target[rows] != 0
         right = (logits.argmax(axis=-1) == target[rows]) & real
         out.append(right.sum(axis=1) / real.sum(axis=1))
     return np.concatenate(out) if out else np.zeros(0)
+
+
+def _teacher_forced_logits(
+    model: keras.Model, source: np.ndarray, previous: np.ndarray, batch_size: Any
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """``(rows, float64 logits (rows, Tt, vocabulary))`` for consecutive batches of rows."""
+    batch_size = positive_int(batch_size, "batch_size")
+    run = _traced(model)  # one graph for every batch shape: much faster than eager calls
+    for lo in range(0, len(source), batch_size):
+        rows = slice(lo, lo + batch_size)
+        logits = run([source[rows].astype(np.int32), previous[rows].astype(np.int32)])
+        yield rows, np.asarray(logits, dtype=np.float64)
 
 
 def _check_teacher_forcing(source: np.ndarray, previous: np.ndarray, target: np.ndarray) -> None:
@@ -549,17 +557,9 @@ def target_log_probs(
     """
     source, previous, target = (np.asarray(a) for a in (source, previous, target))
     _check_teacher_forcing(source, previous, target)
-    batch_size = positive_int(batch_size, "batch_size")
-    run = _traced(model)
     out = []
-    for lo in range(0, len(source), batch_size):
-        rows = slice(lo, lo + batch_size)
-        logits = np.asarray(
-            run([source[rows].astype(np.int32), previous[rows].astype(np.int32)]),
-            dtype=np.float64,
-        )
-        top = logits.max(axis=-1, keepdims=True)
-        log_probs = logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
+    for rows, logits in _teacher_forced_logits(model, source, previous, batch_size):
+        log_probs = np.asarray(keras.ops.log_softmax(logits, axis=-1))  # float64 in, float64 out
         chosen = np.take_along_axis(log_probs, target[rows, :, None].astype(np.int64), axis=-1)
         out.append(chosen[..., 0][target[rows] != 0])
     return np.concatenate(out) if out else np.zeros(0)

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 
 from course_lib.decoding.search import choose_final
 from course_lib.metrics import accuracy_by_length
-from course_lib.plots.base import _arrow, _axes, _box
+from course_lib.plots.base import _arrow, _axes, _box, _label
 
 __all__ = [
     "plot_encoder_decoder",
@@ -350,9 +350,4 @@ def plot_accuracy_by_length(
         ax.plot(range(len(labels)), accuracy, marker="o", label=name)
     ax.set_xticks(range(len(labels)), labels=[f"{b}\n(n={c})" for b, c in zip(labels, counts)])
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
+    return _label(ax, xlabel, ylabel, title)

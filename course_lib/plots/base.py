@@ -213,6 +213,11 @@ def plot_metric_vs(
         ax.plot(xs, ys, marker="o", label=label)
     if logx:
         ax.set_xscale("log")
+    return _label(ax, xlabel, ylabel, title)
+
+
+def _label(ax: Axes, xlabel: str, ylabel: str, title: str | None) -> Axes:
+    """Axis labels, the title if any, and the legend: the finish of the course's line charts."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
