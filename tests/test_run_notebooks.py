@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from tools.run_notebooks import parse_seeds, select_notebooks, sweep_table, write_summary
+from tools.run_notebooks import (
+    notebook_hash,
+    parse_seeds,
+    select_notebooks,
+    sweep_table,
+    write_summary,
+)
 
 AVAILABLE = [Path(f"notebooks/{n}.ipynb") for n in ("01_rnn_basics", "02_shapes", "10_ctc")]
 
@@ -103,3 +109,18 @@ def test_sweep_table_counts_a_check_once_per_seed():
     table = sweep_table([_run(1, True, twice), _run(2, True, [_check("accuracy", 0.99, 0.95)])])
     assert table.count("| 03_lstm | accuracy |") == 1
     assert "| 03_lstm | accuracy | >= 0.95 | 2/2 | 0.97 | 1 | +0.02 |" in table
+
+
+def test_notebook_hash_follows_the_code_and_not_the_prose(tmp_path):
+    import nbformat
+
+    def write(markdown, code):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(markdown), nbformat.v4.new_code_cell(code)]
+        path = tmp_path / "nb.ipynb"
+        nbformat.write(nb, path)
+        return notebook_hash(path)
+
+    first = write("# A lecture", "x = 1")
+    assert write("# A lecture, reworded", "x = 1") == first  # a saved run still applies
+    assert write("# A lecture", "x = 2") != first  # a run of other code does not
