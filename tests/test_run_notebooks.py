@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tools.run_notebooks import (
+    load_sweep,
     notebook_hash,
     parse_seeds,
     select_notebooks,
@@ -124,3 +125,12 @@ def test_notebook_hash_follows_the_code_and_not_the_prose(tmp_path):
     first = write("# A lecture", "x = 1")
     assert write("# A lecture, reworded", "x = 1") == first  # a saved run still applies
     assert write("# A lecture", "x = 2") != first  # a run of other code does not
+
+
+def test_load_sweep_keeps_only_runs_of_the_current_code(tmp_path):
+    for seed, digest in ((1, "new"), (2, "old")):
+        path = tmp_path / "quick" / "01_x" / f"seed{seed}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"notebook": "01_x", "seed": seed, "hash": digest}))
+    assert len(load_sweep(tmp_path)) == 2
+    assert [r["seed"] for r in load_sweep(tmp_path, {"01_x": "new"})] == [1]

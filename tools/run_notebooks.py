@@ -246,9 +246,16 @@ def sweep(
     return rows
 
 
-def load_sweep(out_dir: Path) -> list[dict]:
-    """Every run saved under ``out_dir`` by ``sweep`` (all profiles and notebooks)."""
-    return [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/*/seed*.json"))]
+def load_sweep(out_dir: Path, current: dict[str, str] | None = None) -> list[dict]:
+    """Every run saved under ``out_dir`` by ``sweep`` (all profiles and notebooks).
+
+    With ``current`` (notebook name -> ``notebook_hash`` of its code now), only the runs of the
+    code as it is now: a run of a notebook whose code has changed since no longer speaks for it.
+    """
+    rows = [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/*/seed*.json"))]
+    if current is not None:
+        rows = [r for r in rows if current.get(r["notebook"]) == r.get("hash")]
+    return rows
 
 
 def sweep_table(rows: list[dict]) -> str:
@@ -317,7 +324,9 @@ def _seed_ranges(seeds: list[int]) -> str:
 SWEEP_HEADER = """# Seed sweep: every learning check over many seeds
 
 Written by `make seeds` (`tools/run_notebooks.py --seeds`) from the runs saved under
-`build/seeds/`; rerun it to regenerate this file. Each row is one `expect(...)` check of a
+`build/seeds/`, keeping only runs of each notebook's code as it is now (a change to a code cell
+makes the next sweep run that notebook again; prose does not); rerun it to regenerate this file.
+Each row is one `expect(...)` check of a
 notebook: its threshold, on how many seeds it passed, the seed where it came closest to failing
 (or failed) and the margin there, in the check's own units, and, where the notebook gives it, a
 value the check must reject (`fails_for`): what a model that did not learn gets (chance, or a
@@ -351,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--evidence",
         default="",
-        help="with --seeds: also write the table of all saved sweep runs to this Markdown file",
+        help="with --seeds: also write the table of the saved runs of the notebooks' current code "
+        "to this Markdown file",
     )
     args = parser.parse_args(argv)
     if args.profile not in PROFILES:
@@ -371,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             parser.error(str(err))
         rows = sweep(chosen, seeds, args.profile, out_dir, args.cell_timeout)
-        table = sweep_table(load_sweep(out_dir))
+        current = {path.stem: notebook_hash(path) for path in available}
+        table = sweep_table(load_sweep(out_dir, current))
         (out_dir / "sweep.md").write_text(SWEEP_HEADER + table)
         if args.evidence:
             Path(args.evidence).write_text(SWEEP_HEADER + table)
