@@ -44,6 +44,7 @@ __all__ = [
     "DECODER_RNN",
     "DECODER_LSTM",
     "CELL_DIGITS",
+    "GRID_VECTOR",
     "CAPTION_CELL_LAYERS",
     "stack_rnn_name",
     "stack_dropout_name",
@@ -85,6 +86,7 @@ INIT_C = "init_c"
 DECODER_RNN = "decoder_rnn"
 DECODER_LSTM = "decoder_lstm"
 CELL_DIGITS = "cell_digits"
+GRID_VECTOR = "grid_vector"  # the flattened regions, when they set the initial state
 # the layers of the optional cell head, in the order they are applied
 CAPTION_CELL_LAYERS = (
     "region_grid",
@@ -303,7 +305,8 @@ class CaptionHandles:
     Attributes:
         image_encoder: the CNN (a nested model ``image -> [regions, pooled]``).
         cell_head: the cell head's layers by name (``CAPTION_CELL_LAYERS``), empty without it.
-        init_h, init_c: the layers computing the decoder's initial state from the pooled vector.
+        init_h, init_c: the layers computing the decoder's initial state.
+        grid_state: whether they read the flattened grid of regions (else the pooled vector).
         embedding: the word embedding.
         decoder: the ``RNN`` over ``layers.ShowAttendTellCell`` with attention, the ``LSTM``
             layer without.
@@ -315,6 +318,7 @@ class CaptionHandles:
     cell_head: dict[str, Any]
     init_h: Any
     init_c: Any
+    grid_state: bool
     embedding: Any
     decoder: Any
     attention: bool
@@ -342,13 +346,13 @@ def caption_handles(model: keras.Model) -> CaptionHandles:
         _require(model, present, (DECODER_LSTM,), "build_caption_model")
     cell_head = {}
     if CELL_DIGITS in present:
-        names = CAPTION_CELL_LAYERS if attention else CAPTION_CELL_LAYERS[:-1]
-        cell_head = {name: model.get_layer(name) for name in names}
+        cell_head = {name: model.get_layer(name) for name in CAPTION_CELL_LAYERS}
     return CaptionHandles(
         image_encoder=model.get_layer(IMAGE_ENCODER),
         cell_head=cell_head,
         init_h=model.get_layer(INIT_H),
         init_c=model.get_layer(INIT_C),
+        grid_state=GRID_VECTOR in present,
         embedding=model.get_layer(EMBEDDING),
         decoder=model.get_layer(DECODER_RNN if attention else DECODER_LSTM),
         attention=attention,

@@ -42,9 +42,6 @@ EXAMPLES: dict[str, list[dict | Callable[[], dict]]] = {
         dict(n_conditions=3, vocab_size=7, units=4, embedding_dim=3)
     ],
     "build_sequence_tagger_model": [dict(vocab_size=7, n_tags=3, units=4, embedding_dim=3)],
-    "build_encoder_decoder_model": [
-        dict(source_vocab_size=7, target_vocab_size=6, units=4, embedding_dim=3)
-    ],
     "build_conv_rnn_classifier_model": [
         dict(features=2, n_classes=3, units=4, strides=(2,), filters=4)
     ],

@@ -85,8 +85,7 @@ def test_caption_handles_survive_saving(attention, tmp_path):
     )
     parts = handles.caption_handles(model)
     assert parts.attention is attention
-    want = handles.CAPTION_CELL_LAYERS if attention else handles.CAPTION_CELL_LAYERS[:-1]
-    assert tuple(parts.cell_head) == want
+    assert tuple(parts.cell_head) == handles.CAPTION_CELL_LAYERS
     again = _reload(model, tmp_path)
     assert _names(handles.caption_handles(again)) == _names(parts)
     images = np.random.default_rng(0).random((2, 16, 16, 3)).astype("float32")

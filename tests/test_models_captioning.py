@@ -74,8 +74,37 @@ def test_layers_are_named_and_keep_the_cudnn_configuration():
     assert lstm_cell.recurrent_activation.__name__ == "sigmoid" and lstm_cell.use_bias
     for name in ("image_encoder", "init_h", "init_c", "embedding", "logits"):
         assert attn.get_layer(name) is not None and plain.get_layer(name) is not None
-    # the attention decoder has more weights: attention, and the context fed to the cell
-    assert attn.count_params() > plain.count_params()
+    # the attention decoder starts from the pooled vector (4 channels); the baseline from the
+    # whole grid flattened: 16 regions of 4 channels and 2 coordinates
+    assert attn.get_layer("init_h").kernel.shape == (4, 8)
+    assert plain.get_layer("init_h").kernel.shape == (16 * 6, 8)
+
+
+@pytest.mark.parametrize("attention", [True, False])
+@pytest.mark.parametrize("start", ["pooled", "grid"])
+def test_initial_state_from_pooled_or_grid(data, attention, start):
+    """Either summary of the image can start either decoder; inference rebuilds the same one."""
+    s, inputs, _ = data
+    keras.utils.set_random_seed(0)
+    model = cap.build_caption_model(
+        len(VOCAB), STEPS, units=8, attention=attention, filters=(4, 4, 4), initial_state_from=start
+    )
+    assert model.get_layer("init_h").kernel.shape[0] == (16 * 6 if start == "grid" else 4)
+    logits = np.asarray(model([s.images[:2], inputs[:2]]))
+    inference = cap.caption_inference_models(model)
+    log_probs, _ = inference.step_fn(inputs[:2, 0], inference.initial_state(s.images[:2]))
+    want = logits[:, 0] - np.log(np.exp(logits[:, 0]).sum(-1, keepdims=True))
+    np.testing.assert_allclose(log_probs, want, atol=1e-4)
+    if start == "grid":  # the grid vector is every region, in grid order, one after another
+        grid = keras.Model(model.inputs[0], model.get_layer("grid_vector").output)
+        regions, _ = model.get_layer("image_encoder")(s.images[:2], training=False)
+        want = np.asarray(regions).reshape(2, -1)
+        np.testing.assert_allclose(np.asarray(grid(s.images[:2], training=False)), want, atol=1e-6)
+
+
+def test_initial_state_from_bad_value():
+    with pytest.raises(ValueError, match="initial_state_from"):
+        cap.build_caption_model(len(VOCAB), STEPS, units=8, initial_state_from="mean")
 
 
 def test_attention_weights_are_a_distribution_over_regions(data):

@@ -103,20 +103,6 @@ def test_sequence_tagger_is_causal():
     assert not np.allclose(out_a[:, 3:], out_b[:, 3:])
 
 
-@pytest.mark.parametrize("cell", models.CELL_TYPES)
-def test_encoder_decoder_passes_the_state(cell):
-    model = models.build_encoder_decoder_model(6, 9, units=5, embedding_dim=3, cell=cell)
-    previous = np.array([[2, 4, 5, 0], [2, 4, 5, 0]], "int32")
-    out = np.asarray(model([np.array([[1, 2, 0], [3, 3, 3]], "int32"), previous]))
-    assert out.shape == (2, 4, 9)
-    assert not np.allclose(out[0], out[1])  # different sources, different outputs
-    # padding the source more changes nothing: the encoder is masked
-    wide = np.asarray(model([np.array([[1, 2, 0, 0, 0]], "int32"), previous[:1]]))
-    np.testing.assert_allclose(out[:1], wide, atol=1e-5)
-    assert model.get_layer("encoder").return_state
-    assert model.get_layer("decoder").return_sequences
-
-
 def test_conv_rnn_classifier_downsamples():
     alone = models.build_conv_rnn_classifier_model(2, 10, units=4)
     assert alone(np.zeros((3, 64, 2), "float32")).shape == (3, 10)
@@ -137,8 +123,6 @@ def test_new_builders_bad_arguments():
         models.build_conditional_generator_model(2, 5, cell="transformer")
     with pytest.raises(ValueError, match="n_tags"):
         models.build_sequence_tagger_model(5, 0)
-    with pytest.raises(ValueError, match="source_vocab_size"):
-        models.build_encoder_decoder_model(0, 5)
     with pytest.raises(ValueError, match="strides"):
         models.build_conv_rnn_classifier_model(1, 2, strides=(1,))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._checks import flag, positive_int
+from course_lib._checks import flag, positive_int, probability
 
 
 def marked_recall(
@@ -70,3 +70,50 @@ def marked_recall(
     rows = np.arange(n)
     x[rows, positions, n_symbols] = 1.0
     return x, symbols[rows, positions].astype(np.int32)
+
+
+def echo_tags(
+    n: int,
+    length: int,
+    n_symbols: int = 4,
+    gap: int = 2,
+    flip: float = 0.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tag every step 1 when its symbol repeats the one ``gap`` steps back: a task with no future.
+
+    The symbols are independent and uniform, so the tag at step ``t`` depends only on steps
+    ``t - gap`` and ``t``, and nothing after step ``t`` says anything about it: a model that
+    reads ahead gains information only about noise. With ``flip > 0`` each tag is inverted
+    independently with that probability (label noise): a model that reproduces the inverted tags
+    of its training data has memorised them, which makes overfitting directly measurable.
+
+    Args:
+        n: number of sequences.
+        length: steps per sequence (> ``gap``).
+        n_symbols: alphabet size (>= 2); the ids are ``1 .. n_symbols`` (0 stays free for padding).
+        gap: how far back the compared symbol is (>= 1).
+        flip: probability of inverting each tag (0 <= flip < 0.5).
+        seed: seed of the symbols and of the flips.
+
+    Returns:
+        ``x`` int32 ``(n, length)``, the ids; ``y`` int32 ``(n, length)``, the tags, flipped where
+        ``flipped`` is True; ``flipped`` bool ``(n, length)``. The first ``gap`` steps have no
+        partner and are tagged 0 before flipping.
+
+    Raises:
+        ValueError: for sizes out of range or a flip probability outside ``[0, 0.5)``.
+    """
+    n = positive_int(n, "n")
+    gap = positive_int(gap, "gap")
+    length = positive_int(length, "length", gap + 1)
+    n_symbols = positive_int(n_symbols, "n_symbols", 2)
+    flip = probability(flip, "flip")
+    if flip >= 0.5:
+        raise ValueError(f"flip must be below 0.5 (at 0.5 the tags are pure noise); got {flip}.")
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, n_symbols + 1, size=(n, length)).astype(np.int32)
+    y = np.zeros((n, length), dtype=np.int32)
+    y[:, gap:] = x[:, gap:] == x[:, :-gap]
+    flipped = rng.random((n, length)) < flip
+    return x, np.where(flipped, 1 - y, y).astype(np.int32), flipped

@@ -113,8 +113,8 @@ def generate_tokens(
 ) -> np.ndarray:
     """Generate with a teacher-forced model by feeding its own outputs back in.
 
-    Works with ``build_conditional_generator_model`` (context: labels) and
-    ``build_encoder_decoder_model`` (context: source ids). At each step the model is run on
+    Works with ``build_conditional_generator_model`` (context: labels) or any model of that
+    shape (context: source ids for an encoder-decoder). At each step the model is run on
     the whole prefix generated so far, and the next token is the arg-max (temperature 0) or a
     draw from ``softmax(logits / temperature)``. Rerunning the prefix costs ``max_len**2 / 2``
     steps instead of ``max_len``; notebook 08 carries the decoder state instead.

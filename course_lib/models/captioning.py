@@ -11,9 +11,12 @@ decoders share one interface:
   new hidden state and the context. The steps are unrolled in the graph (a caption has at most
   ``max_len`` words).
 - ``attention=False`` ("show and tell", Vinyals et al., 2015): the image enters only through the
-  initial state; a plain ``LSTM`` layer (cuDNN-eligible) reads the words.
+  initial state, computed from the whole grid of regions flattened into one vector (so it is
+  given everything the attention decoder can look at, positions included); a plain ``LSTM``
+  layer (cuDNN-eligible) reads the words.
 
-In both, the LSTM's initial state is computed from the pooled image vector. For inference,
+With attention, the LSTM's initial state is computed from the pooled (mean) image vector, as in
+Xu et al. For inference,
 ``caption_inference_models`` builds from the trained model's layers (``handles.caption_handles``)
 an encoder
 (image -> initial decoder state) and a one-step decoder (previous word and state -> next-word
@@ -31,7 +34,7 @@ import numpy as np
 from keras import ops
 
 from course_lib import handles as names
-from course_lib._checks import flag, positive_int, probability
+from course_lib._checks import choice, flag, positive_int, probability
 from course_lib.handles import caption_handles
 from course_lib.layers import RegionCoordinates, ShowAttendTellCell
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
@@ -109,6 +112,7 @@ def build_caption_model(
     filters: tuple[int, ...] = (16, 32, 64),
     dropout: float = 0.0,
     cell_head: bool = False,
+    initial_state_from: str | None = None,
     name: str | None = None,
 ) -> keras.Model:
     """An image captioner trained with teacher forcing.
@@ -118,8 +122,9 @@ def build_caption_model(
         max_len: decoder steps (the longest caption + 1 for the end marker).
         units: size of the LSTM's hidden and cell states.
         embed_dim: size of the word embeddings.
-        attention: attend over the regions at every word (True) or start from the pooled image
-            vector only (False).
+        attention: attend over the regions at every word, starting from the pooled image
+            vector (True), or see the image only through the initial state, computed from the
+            flattened grid of regions (False).
         attention_units: hidden size of the additive attention's score (with attention).
         image_shape: ``(height, width, channels)``.
         filters: channels of the encoder's convolution blocks.
@@ -129,9 +134,14 @@ def build_caption_model(
             for an empty cell) from the encoder's regions: an auxiliary output trained with its
             own loss, which teaches the CNN digit identity directly. The regions of each quarter
             of the grid are max-pooled and one ``Dense`` layer, ``cell_digits``, scores the 11
-            classes; the softmax of these scores is appended to every region of the cell (with
-            attention, so the region dimension grows by 11) or, all four cells, to the pooled
-            vector (without attention).
+            classes; the softmax of these scores is appended to every region of the cell (the
+            region dimension grows by 11), for both decoders.
+        initial_state_from: what the decoder's initial state is computed from: ``"pooled"``,
+            the mean of the regions (which no longer says where each feature was), or
+            ``"grid"``, all the regions flattened into one vector of ``R * d`` numbers (with
+            their positions). None (the default) picks ``"pooled"`` with attention, as in
+            Xu et al., and ``"grid"`` without, so that the decoder without attention is given
+            everything the attention decoder can look at.
         name: the model's name (``"attention_captioner"`` or ``"captioner"`` when None).
 
     Returns:
@@ -141,8 +151,7 @@ def build_caption_model(
         the outputs are ``[logits, cell_logits (batch, 4, 11)]`` (cells in row-major order).
         Named layers:
         ``image_encoder`` (a nested model), ``init_h``, ``init_c``, ``embedding``, ``logits``,
-        and ``attention``, ``step_input``, ``decoder_cell``, ``readout`` with attention, or
-        ``decoder_lstm`` without.
+        and ``decoder_rnn`` with attention, or ``decoder_lstm`` without.
 
     Raises:
         ValueError: for bad sizes.
@@ -156,6 +165,9 @@ def build_caption_model(
     ]:
         positive_int(value, label)
     attention = flag(attention, "attention")
+    if initial_state_from is None:
+        initial_state_from = "pooled" if attention else "grid"
+    initial_state_from = choice(initial_state_from, "initial_state_from", ("pooled", "grid"))
     dropout = probability(dropout, "dropout", allow_one=False)
     encoder = build_image_encoder_model(image_shape, filters)
     image = keras.Input(image_shape, name="image")
@@ -169,9 +181,10 @@ def build_caption_model(
         if side * side != regions.shape[1] or side % 2:
             raise ValueError(f"cell_head needs an even square grid of regions; got {side}.")
         layers = _cell_head_layers(regions.shape[2], side)
-        cell_logits, regions, pooled = _apply_cell_head(regions, pooled, layers, attention)
-    h = keras.layers.Dense(units, activation="tanh", name=names.INIT_H)(pooled)
-    c = keras.layers.Dense(units, name=names.INIT_C)(pooled)
+        cell_logits, regions = _apply_cell_head(regions, layers)
+    summary = _initial_state_input(regions, pooled, initial_state_from == "grid")
+    h = keras.layers.Dense(units, activation="tanh", name=names.INIT_H)(summary)
+    c = keras.layers.Dense(units, name=names.INIT_C)(summary)
     embedding = keras.layers.Embedding(vocab_size, embed_dim, name=names.EMBEDDING)
     words = embedding(tokens)
     if attention:
@@ -209,28 +222,25 @@ def _cell_head_layers(region_dim: int, side: int) -> dict[str, keras.layers.Laye
     }
 
 
-def _apply_cell_head(
-    regions: Any, pooled: Any, layers: dict, attention: bool
-) -> tuple[Any, Any, Any]:
-    """Cell logits, and the regions or the pooled vector extended with cell probabilities.
+def _initial_state_input(regions: Any, pooled: Any, grid: bool) -> Any:
+    """The pooled vector, or the whole grid flattened into one vector of ``R * d`` numbers."""
+    if grid:
+        return keras.layers.Flatten(name=names.GRID_VECTOR)(regions)
+    return pooled
 
-    With attention the regions carry the cells' digit probabilities; without, the pooled vector
-    does.
-    """
+
+def _apply_cell_head(regions: Any, layers: dict) -> tuple[Any, Any]:
+    """Cell logits, and the regions extended with their cell's digit probabilities."""
     side = int(round(regions.shape[1] ** 0.5))
     grid_l, pool_l, cells_l, digits_l, probs_l, upsample_l = names.CAPTION_CELL_LAYERS
     grid = layers[grid_l](regions)
     cell_logits = layers[digits_l](layers[cells_l](layers[pool_l](grid)))
     probs = layers[probs_l](cell_logits)  # (batch, 4, 11)
-    if attention:  # every region carries the digit probabilities of its cell
-        probs_grid = keras.layers.Reshape((2, 2, 11), name="cell_probs_grid")(probs)
-        upsampled = layers[upsample_l](probs_grid)
-        per_region = keras.layers.Reshape((side * side, 11), name="region_cell_probs")(upsampled)
-        regions = keras.layers.Concatenate(name="regions_with_cells")([regions, per_region])
-    else:  # the single image vector carries all four cells' probabilities
-        flat = keras.layers.Flatten(name="cell_probs_flat")(probs)
-        pooled = keras.layers.Concatenate(name="pooled_with_cells")([pooled, flat])
-    return cell_logits, regions, pooled
+    probs_grid = keras.layers.Reshape((2, 2, 11), name="cell_probs_grid")(probs)
+    upsampled = layers[upsample_l](probs_grid)
+    per_region = keras.layers.Reshape((side * side, 11), name="region_cell_probs")(upsampled)
+    regions = keras.layers.Concatenate(name="regions_with_cells")([regions, per_region])
+    return cell_logits, regions
 
 
 @dataclass
@@ -278,9 +288,10 @@ def caption_inference_models(model: keras.Model) -> CaptionInference:
     image = keras.Input(parts.image_encoder.input_shape[1:], name="image")
     regions, pooled = parts.image_encoder(image)
     if parts.cell_head:
-        _, regions, pooled = _apply_cell_head(regions, pooled, parts.cell_head, attention)
-    h0 = parts.init_h(pooled)
-    c0 = parts.init_c(pooled)
+        _, regions = _apply_cell_head(regions, parts.cell_head)
+    summary = _initial_state_input(regions, pooled, parts.grid_state)
+    h0 = parts.init_h(summary)
+    c0 = parts.init_c(summary)
     state_out = [h0, c0, regions] if attention else [h0, c0]
     encoder_model = keras.Model(image, state_out, name="caption_encoder")
 

@@ -32,7 +32,6 @@ __all__ = [
     "build_token_classifier_model",
     "build_conditional_generator_model",
     "build_sequence_tagger_model",
-    "build_encoder_decoder_model",
     "build_conv_rnn_classifier_model",
 ]
 
@@ -412,46 +411,6 @@ def build_sequence_tagger_model(
     )
     name = _model_name(cell, bidirectional, "tagger")
     return _logits_model(inputs, z, positive_int(n_tags, "n_tags"), name)
-
-
-def build_encoder_decoder_model(
-    source_vocab_size: int,
-    target_vocab_size: int,
-    units: int = 64,
-    embedding_dim: int = 16,
-    cell: str = "gru",
-) -> keras.Model:
-    """Many-to-many, unaligned: an encoder RNN reads the source, a decoder RNN writes the target.
-
-    The encoder's final state (``return_state=True``) is the decoder's initial state: the whole
-    source has to pass through that one vector. The decoder is trained with teacher forcing,
-    reading the target shifted right by one (start marker first). Both sides mask id 0.
-
-    Args:
-        source_vocab_size: number of ids of the source side.
-        target_vocab_size: number of ids of the target side.
-        units: size of both hidden states.
-        embedding_dim: size of each id's learned vector.
-        cell: the recurrent cell type (see ``recurrent_layer``).
-
-    Returns:
-        A model with inputs ``[source (batch, source_time) int, previous (batch, target_time)
-        int]`` and logits ``(batch, target_time, target_vocab_size)``.
-    """
-    source_vocab_size = positive_int(source_vocab_size, "source_vocab_size")
-    target_vocab_size = positive_int(target_vocab_size, "target_vocab_size")
-    embedding_dim = positive_int(embedding_dim, "embedding_dim")
-    source = keras.Input(shape=(None,), dtype="int32", name="source")
-    previous = keras.Input(shape=(None,), dtype="int32", name="previous")
-    z = keras.layers.Embedding(
-        source_vocab_size, embedding_dim, mask_zero=True, name="source_embedding"
-    )(source)
-    _, *states = recurrent_layer(cell, units, name="encoder", return_state=True)(z)
-    d = keras.layers.Embedding(
-        target_vocab_size, embedding_dim, mask_zero=True, name="target_embedding"
-    )(previous)
-    d = recurrent_layer(cell, units, name="decoder", return_sequences=True)(d, initial_state=states)
-    return _logits_model([source, previous], d, target_vocab_size, f"{cell}_encoder_decoder")
 
 
 def build_conv_rnn_classifier_model(

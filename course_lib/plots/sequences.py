@@ -115,7 +115,7 @@ SEQUENCE_SHAPES = (
     ("many-to-many, aligned", "text → one tag\nper character", 3, (0, 1, 2), (0, 1, 2)),
     (
         "many-to-many, unaligned",
-        "digits → number words\n(encoder, then decoder)",
+        "a date → ISO form\n(encoder, then decoder)",
         6,
         (0, 1, 2),
         (3, 4, 5),
