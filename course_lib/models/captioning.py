@@ -10,18 +10,17 @@ decoders share one interface:
   previous word (``course_lib.layers.ShowAttendTellCell``), and the next word is read from the
   new hidden state and the context. The steps are unrolled in the graph (a caption has at most
   ``max_len`` words).
-- ``attention=False`` ("show and tell", Vinyals et al., 2015): the image enters only through the
-  initial state, computed from the whole grid of regions flattened into one vector (so it is
-  given everything the attention decoder can look at, positions included); a plain ``LSTM``
-  layer (cuDNN-eligible) reads the words.
+- ``attention=False`` (after "show and tell", Vinyals et al., 2015): the image enters only
+  through the initial state, computed from the whole grid of regions flattened into one vector
+  (so it is given everything the attention decoder can look at, positions included); a plain
+  ``LSTM`` layer (cuDNN-eligible) reads the words.
 
 With attention, the LSTM's initial state is computed from the pooled (mean) image vector, as in
-Xu et al. For inference,
-``caption_inference_models`` builds from the trained model's layers (``handles.caption_handles``)
-an encoder
-(image -> initial decoder state) and a one-step decoder (previous word and state -> next-word
-log-probabilities, new state and, with attention, the attention weights), and ``caption_images``
-decodes a batch with ``course_lib.decoding``'s greedy or beam search.
+Xu et al. For inference, ``caption_inference_models`` builds from the trained model's layers
+(``handles.caption_handles``) an encoder (image -> initial decoder state) and a one-step decoder
+(previous word and state -> next-word log-probabilities, new state and, with attention, the
+attention weights), and ``caption_images`` decodes a batch with ``course_lib.decoding``'s greedy
+or beam search.
 """
 
 from __future__ import annotations
