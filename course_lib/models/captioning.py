@@ -136,7 +136,7 @@ def build_caption_model(
             classes; the softmax of these scores is appended to every region of the cell (the
             region dimension grows by 11), for both decoders.
         initial_state_from: what the decoder's initial state is computed from: ``"pooled"``,
-            the mean of the regions (which no longer says where each feature was), or
+            the mean of the regions' CNN features (which no longer says where each was), or
             ``"grid"``, all the regions flattened into one vector of ``R * d`` numbers (with
             their positions). None (the default) picks ``"pooled"`` with attention, as in
             Xu et al., and ``"grid"`` without, so that the decoder without attention is given
