@@ -59,11 +59,13 @@ gpu-check: $(STAMP)
 	$(BIN)/python -c "import tensorflow as tf, sys; gpus = tf.config.list_physical_devices('GPU'); \
 	print('GPUs:', gpus or 'none'); sys.exit(0 if gpus else 'TensorFlow sees no GPU: check the NVIDIA driver (nvidia-smi).')"
 
-# ruff: style, docstrings and annotations (course_lib's public API); mypy: course_lib's types.
+# ruff: style, docstrings and annotations (course_lib's public API); mypy: course_lib's types;
+# check_imports: no import cycle in course_lib, counting imports made inside functions.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy course_lib
+	$(BIN)/python tools/check_imports.py course_lib
 
 unit: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest tests

@@ -4,15 +4,15 @@ Importing the package has no side effects and imports neither TensorFlow nor Ker
 modules you need (``from course_lib import cells, data, models, plots``) after ``setup_notebook``.
 """
 
-from course_lib.env import expect, report_metric, setup_notebook
+from course_lib.checks import check
 from course_lib.profiles import child_seed
 from course_lib.saving import backup_dir, models_dir, save_and_reload
+from course_lib.setup import setup_notebook
 
 __all__ = [
     "setup_notebook",
+    "check",
     "child_seed",
-    "report_metric",
-    "expect",
     "save_and_reload",
     "models_dir",
     "backup_dir",

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._checks import choice, flag
+from course_lib._args import choice, flag
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tanh": np.tanh,

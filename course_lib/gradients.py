@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from course_lib._checks import finite_float, positive_int
+from course_lib._args import finite_float, positive_int
 from course_lib.handles import stack_handles
 
 

@@ -27,7 +27,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 
 __all__ = [
     "BahdanauAttention",

@@ -1,8 +1,8 @@
-"""Profiles: how big a run is, and how a notebook's configuration is chosen from them.
+"""Profiles: how big a run is; a run's ``Config``; the seeds of its separate random streams.
 
-Every notebook declares its knobs for the three profiles in its setup cell, so a learner sees all
-of them in one place. This module checks those declarations and picks the one that applies, and
-derives the seeds of a run's separate random streams (``child_seed``).
+The settings of each profile live in the notebook's settings file (``course_lib.settings``);
+this module reads the profile and seed of a run from the environment, holds the chosen settings
+in a ``Config`` and derives the seeds of a run's separate random streams (``child_seed``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
+from course_lib.paths import PROFILE_ENV_VAR, SEED_ENV_VAR
 
 PROFILES: tuple[str, ...] = ("quick", "standard", "full")
 DEFAULT_PROFILE = "standard"
-PROFILE_ENV_VAR = "COURSE_PROFILE"
-SEED_ENV_VAR = "COURSE_SEED"
 DEFAULT_SEED = 42
 
 
@@ -67,9 +66,24 @@ class Config(Mapping[str, Any]):
         name: the notebook's name, e.g. ``"01_rnn_basics"``.
         profile: ``"quick"``, ``"standard"`` or ``"full"``.
         seed: the seed every random generator was set from.
+        checks: the notebook's learning checks by key (``course_lib.settings.Check``).
+        key_metric: the key of the check the run summary shows.
+        settings_file: the file the settings came from.
+        overrides: the settings the learner changed in ``setup_notebook(...)``.
     """
 
-    def __init__(self, name: str, profile: str, seed: int, values: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        name: str,
+        profile: str,
+        seed: int,
+        values: Mapping[str, Any],
+        *,
+        checks: Mapping[str, Any] | None = None,
+        key_metric: str | None = None,
+        settings_file: Any = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
         """Store the settings after checking their names.
 
         Args:
@@ -77,6 +91,10 @@ class Config(Mapping[str, Any]):
             profile: the profile the settings belong to.
             seed: the run's seed.
             values: the settings, by name.
+            checks: the learning checks by key.
+            key_metric: the key of the check the run summary shows.
+            settings_file: where the settings came from.
+            overrides: the settings changed by the learner.
 
         Raises:
             ValueError: for a setting whose name is not a string, starts with an underscore or
@@ -87,6 +105,10 @@ class Config(Mapping[str, Any]):
         self.name = name
         self.profile = profile
         self.seed = seed
+        self.checks = dict(checks or {})
+        self.key_metric = key_metric
+        self.settings_file = settings_file
+        self.overrides = dict(overrides or {})
         self._values = dict(values)
 
     def __getitem__(self, key: str) -> Any:
@@ -115,7 +137,8 @@ class Config(Mapping[str, Any]):
 
 # Names a setting may not take: reading them as cfg.<name> would return Config's own attribute.
 RESERVED_SETTINGS: frozenset[str] = frozenset(
-    {"name", "profile", "seed"} | {n for n in dir(Config) if not n.startswith("_")}
+    {"name", "profile", "seed", "checks", "key_metric", "settings_file", "overrides"}
+    | {n for n in dir(Config) if not n.startswith("_")}
 )
 
 
@@ -128,62 +151,6 @@ def _check_setting_name(key: Any) -> None:
             f"attribute, not the setting. Reserved: {', '.join(sorted(RESERVED_SETTINGS))} and "
             "any name starting with an underscore; rename it."
         )
-
-
-def select_config(
-    name: str,
-    profile: str,
-    seed: int,
-    quick: Mapping[str, Any],
-    standard: Mapping[str, Any],
-    full: Mapping[str, Any] | None = None,
-    common: Mapping[str, Any] | None = None,
-) -> Config:
-    """Check the profile declarations and return the settings for ``profile``.
-
-    Args:
-        name: the notebook's name.
-        profile: one of ``PROFILES``.
-        seed: the seed to record in the config.
-        quick: the quick profile's settings.
-        standard: the standard profile's settings.
-        full: the full profile's settings; defaults to ``standard``. The three profiles must
-            name the same keys, so that no setting exists in one profile only.
-        common: settings shared by all profiles, written once. A key may be in ``common`` or in
-            the profiles, not both.
-
-    Returns:
-        The ``Config`` of the chosen profile: its own settings followed by ``common``'s.
-
-    Raises:
-        ValueError: for an unknown profile, a declaration that is not a dict, profiles that
-            declare different keys, a key in both ``common`` and a profile (named in the
-            message), or a reserved setting name (see ``Config``).
-    """
-    if profile not in PROFILES:
-        raise ValueError(f"profile={profile!r} is not one of {', '.join(PROFILES)}.")
-    declared = {"quick": quick, "standard": standard, "full": standard if full is None else full}
-    shared = {} if common is None else common
-    for label, values in [*declared.items(), ("common", shared)]:
-        if not isinstance(values, Mapping):
-            raise ValueError(f"{label}= must be a dict of settings, got {type(values).__name__}.")
-    keys = set(declared["standard"])
-    for label, values in declared.items():
-        if set(values) != keys:
-            missing = sorted(keys - set(values))
-            extra = sorted(set(values) - keys)
-            raise ValueError(
-                f"the {label} profile of {name!r} must declare the same settings as standard; "
-                f"missing: {missing or 'none'}, extra: {extra or 'none'}."
-            )
-    both = sorted(set(shared) & keys, key=str)
-    if both:
-        raise ValueError(
-            f"{', '.join(map(repr, both))} of {name!r} appear both in common= and in the "
-            "profiles; declare each setting once: in common= if every profile shares its value, "
-            "else in each profile."
-        )
-    return Config(name, profile, seed, {**declared[profile], **shared})
 
 
 def child_seed(cfg_or_seed: Config | int, purpose: str) -> int:

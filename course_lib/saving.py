@@ -5,24 +5,37 @@ Importing this module imports neither TensorFlow nor Keras (``course_lib`` re-ex
 Layout under ``models_dir()``::
 
     <notebook>/<model name>-<profile>.keras                     save_and_reload
+    <notebook>/<model name>-<profile>-seed<seed>.keras (+ .json) save_for_reuse, load_or_train
     <notebook>/backup/<run name>-<profile>-seed<seed>/           backup_dir, for training.fit
+
+A model saved for reuse is loaded again only by a run with the same profile, seed and training
+settings (the ``.json`` beside it records them): one notebook can reuse the models of another
+(08b those of 08) without ever picking up a model trained under other settings.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from course_lib.env import atomic_path
+from course_lib.paths import MODELS_ENV_VAR, atomic_path, write_json_atomic
 from course_lib.profiles import Config
 
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["MODELS_ENV_VAR", "models_dir", "save_and_reload", "backup_dir"]
-
-MODELS_ENV_VAR = "COURSE_MODELS_DIR"
+__all__ = [
+    "models_dir",
+    "save_and_reload",
+    "backup_dir",
+    "reuse_path",
+    "save_for_reuse",
+    "load_or_train",
+]
 
 
 def models_dir() -> Path:
@@ -96,13 +109,19 @@ def save_and_reload(
             message names the largest difference and the output it is in).
     """
     import keras
-    import numpy as np
 
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a keras.Model; got {type(model).__name__}.")
     cfg = _check_config(cfg)
     stem = _file_name(model.name if name is None else name, "name")
-    path = models_dir() / cfg.name / f"{stem}-{cfg.profile}.keras"
+    return _save_checked(model, models_dir() / cfg.name / f"{stem}-{cfg.profile}.keras", x, atol)
+
+
+def _save_checked(model: keras.Model, path: Path, x: Any, atol: float) -> keras.Model:
+    """Save ``model`` to ``path`` atomically, reload it safely, check it predicts the same."""
+    import keras
+    import numpy as np
+
     replaced = path.exists()
     with atomic_path(path, suffix=".keras") as tmp:
         model.save(tmp)
@@ -157,3 +176,174 @@ def backup_dir(cfg: Config, run_name: str) -> Path:
     cfg = _check_config(cfg)
     run_name = _file_name(run_name, "run_name")
     return models_dir() / cfg.name / "backup" / f"{run_name}-{cfg.profile}-seed{cfg.seed}"
+
+
+def reuse_path(cfg: Config, name: str, notebook: str | None = None) -> Path:
+    """Where ``save_for_reuse`` keeps model ``name`` of a run with ``cfg``'s profile and seed.
+
+    Args:
+        cfg: the notebook's config from ``setup_notebook``.
+        name: the model's name within the notebook, e.g. ``"g2p_bahdanau"``.
+        notebook: the notebook that saved it; ``cfg.name`` when None.
+
+    Returns:
+        ``models_dir()/<notebook>/<name>-<cfg.profile>-seed<cfg.seed>.keras``; the record of its
+        training settings is the same path with ``.json``.
+
+    Raises:
+        ValueError: for a ``cfg`` that is not a Config, or a name with a path separator.
+    """
+    cfg = _check_config(cfg)
+    folder = _file_name(cfg.name if notebook is None else notebook, "notebook")
+    stem = _file_name(name, "name")
+    return models_dir() / folder / f"{stem}-{cfg.profile}-seed{cfg.seed}.keras"
+
+
+def _fingerprint(value: Any, label: str) -> Any:
+    """``value`` as JSON data; arrays become their shape, dtype and a SHA-256 of their bytes."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        data = np.ascontiguousarray(value)
+        digest = hashlib.sha256(data.tobytes()).hexdigest()
+        return {"shape": list(data.shape), "dtype": str(data.dtype), "sha256": digest}
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _fingerprint(v, f"{label}[{k!r}]") for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_fingerprint(v, f"{label}[{i}]") for i, v in enumerate(value)]
+    raise ValueError(
+        f"{label} must hold numbers, strings, None, arrays, lists or dicts; got "
+        f"{type(value).__name__}."
+    )
+
+
+def _record(cfg: Config, settings: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(settings, Mapping):
+        raise ValueError(f"settings must be a dict of what the model depends on; got {settings!r}.")
+    fingerprint = _fingerprint(settings, "settings")
+    record = {"profile": cfg.profile, "seed": cfg.seed, "settings": fingerprint}
+    return json.loads(json.dumps(record))  # tuples become lists, as when read back
+
+
+def save_for_reuse(
+    model: keras.Model,
+    cfg: Config,
+    name: str,
+    x: Any,
+    *,
+    settings: Mapping[str, Any],
+    atol: float = 1e-5,
+) -> keras.Model:
+    """Save a trained model for later runs to load, with a record of how it was trained.
+
+    The model goes to ``reuse_path(cfg, name)``, saved atomically and checked by reloading as in
+    ``save_and_reload``; then a ``.json`` beside it records the profile, the seed and
+    ``settings``, which ``load_or_train`` compares before loading.
+
+    Args:
+        model: the trained model.
+        cfg: the notebook's config from ``setup_notebook``.
+        name: the model's name within the notebook, e.g. ``"g2p_bahdanau"``.
+        x: inputs for ``model.predict`` (a few examples) to compare the reloaded copy on.
+        settings: everything else the trained model depends on: sizes, epochs, learning rate,
+            the training data (arrays are recorded by a hash of their bytes).
+        atol: the largest difference allowed between the two models' predictions.
+
+    Returns:
+        The reloaded model.
+
+    Raises:
+        ValueError: for a ``model`` that is not a ``keras.Model``, a bad ``cfg`` or ``name``, or
+            ``settings`` that are not numbers, strings, arrays, lists or dicts.
+        AssertionError: if the reloaded model predicts differently.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model; got {type(model).__name__}.")
+    path = reuse_path(cfg, name)
+    record = _record(cfg, settings)
+    reloaded = _save_checked(model, path, x, atol)
+    record["saved_by"] = cfg.name
+    write_json_atomic(path.with_suffix(".json"), record)  # after the model: never a dangling record
+    return reloaded
+
+
+def _mismatch(path: Path, wanted: Mapping[str, Any]) -> str | None:
+    """Why the model at ``path`` is not the one ``wanted`` describes; None when it is."""
+    record_path = path.with_suffix(".json")
+    if not path.is_file() or not record_path.is_file():
+        return f"none saved in {path.parent}"
+    try:
+        record = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        return f"{record_path.name} cannot be read"
+    if not isinstance(record, dict):
+        return f"{record_path.name} is not a record"
+    for key in ("profile", "seed"):
+        if record.get(key) != wanted[key]:
+            return f"the one in {path.parent} was trained with {key} {record.get(key)!r}"
+    saved, here = record.get("settings"), wanted["settings"]
+    if saved != here:
+        if isinstance(saved, dict):
+            keys = sorted(k for k in set(saved) | set(here) if saved.get(k) != here.get(k))
+            return f"the one in {path.parent} was trained with other {', '.join(keys)}"
+        return f"the one in {path.parent} has no usable record of its settings"
+    return None
+
+
+def load_or_train(
+    cfg: Config,
+    name: str,
+    train: Callable[[], keras.Model],
+    x: Any,
+    *,
+    settings: Mapping[str, Any],
+    look_in: Iterable[str] = (),
+) -> keras.Model:
+    """Load model ``name`` if a run with the same profile, seed and settings saved it; else train.
+
+    Looks in the folders of the notebooks ``look_in`` (e.g. the notebook that trains the model
+    first), then in ``cfg.name``'s, for ``reuse_path(cfg, name, notebook)`` with a record equal
+    to this run's profile, seed and ``settings``. A model saved at another profile or seed, or
+    with other settings, is never loaded: then ``train()`` runs and its model is saved with
+    ``save_for_reuse`` under ``cfg.name``. ``import course_lib.models`` first, so that Keras
+    knows the course's layers.
+
+    Args:
+        cfg: the notebook's config from ``setup_notebook``.
+        name: the model's name, e.g. ``"g2p_bahdanau"``.
+        train: builds and trains the model; called only when no saved model fits.
+        x: inputs for ``model.predict``, to check the saved copy (see ``save_for_reuse``).
+        settings: what the model depends on besides profile and seed (see ``save_for_reuse``).
+        look_in: notebooks whose saved models to try before this notebook's own.
+
+    Returns:
+        The loaded model, or the newly trained one.
+
+    Raises:
+        ValueError: for a bad ``cfg``, ``name`` or ``settings``, or a ``train`` that does not
+            return a ``keras.Model``.
+    """
+    import keras
+
+    cfg = _check_config(cfg)
+    wanted = _record(cfg, settings)
+    reasons = []
+    for notebook in dict.fromkeys([*look_in, cfg.name]):
+        path = reuse_path(cfg, name, notebook)
+        why = _mismatch(path, wanted)
+        if why is None:
+            print(f"loaded     {path} (same profile, seed and settings; not trained again)")
+            return keras.saving.load_model(path, safe_mode=True)
+        reasons.append(why)
+    print(f"training   {name}: {'; '.join(reasons)}")
+    model = train()
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"train() must return a keras.Model; got {type(model).__name__}.")
+    save_for_reuse(model, cfg, name, x, settings=settings)
+    return model

@@ -1,110 +1,99 @@
-"""Argument checks: what each accepts, what it returns, and what its message says."""
-
-import math
+import json
 
 import numpy as np
 import pytest
+from settings_fixture import NAME, fake_settings, notebook_settings  # noqa: F401 (a fixture)
 
-from course_lib import _checks as checks
+from course_lib import check, setup_notebook
+from course_lib.settings import Check
 
 
-def test_positive_int_accepts_integers_and_returns_plain_ints():
-    assert checks.positive_int(3, "units") == 3
-    value = checks.positive_int(np.int64(7), "units")
-    assert value == 7 and type(value) is int
-    assert checks.positive_int(0, "seed", minimum=0) == 0
-    assert checks.positive_int(None, "max_len", allow_none=True) is None
+@pytest.fixture
+def cfg(monkeypatch, notebook_settings):  # noqa: F811
+    monkeypatch.setenv("COURSE_PROFILE", "quick")
+    monkeypatch.delenv("COURSE_RESULTS_DIR", raising=False)
+    return setup_notebook(NAME, verbose=False)
+
+
+def test_a_check_prints_value_bound_and_the_value_it_rejects(cfg, capsys):
+    assert check(cfg, "accuracy", np.float32(0.97)) is None  # nothing for a cell to display
+    assert capsys.readouterr().out == (
+        "✓ accuracy at 1 epochs = 0.97   needs >= 0.95   (chance: 0.25)\n"
+    )
+    check(cfg, "loss", 0.3, fails_for=2.0)
+    assert "loss = 0.3   needs <= 0.5" in capsys.readouterr().out
+
+
+def test_a_miss_raises_with_value_bound_and_rejected_value(cfg):
+    with pytest.raises(AssertionError, match=r"accuracy at 1 epochs: measured 0.4, needs >= 0.95"):
+        check(cfg, "accuracy", 0.4)
+
+
+def test_a_skipped_check_says_so_and_why(cfg, capsys):
+    check(cfg, "gap", 0.0, fails_for=0.0)
+    out = capsys.readouterr().out
+    assert out.startswith("– gap = 0   not checked at the quick profile: too few epochs")
+
+
+def test_checks_are_recorded_before_the_verdict(monkeypatch, tmp_path, cfg):
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    check(cfg, "accuracy", 0.97)
+    check(cfg, "loss", 0.3, fails_for=1.9)
+    with pytest.raises(AssertionError):
+        check(cfg, "loss", 0.6, fails_for=1.9)
+    check(cfg, "gap", 0.0, fails_for=0.0)  # skipped: not recorded
+    records = [json.loads(line) for line in (tmp_path / f"{NAME}.checks.jsonl").open()]
+    assert [r["check"] for r in records] == ["accuracy at 1 epochs", "loss", "loss"]
+    assert [r["passed"] for r in records] == [True, True, False]
+    assert records[2]["margin"] == pytest.approx(-0.1) and records[2]["relation"] == "<="
+    assert records[0]["fails_for"] == 0.25 and records[1]["fails_for"] == 1.9
+    assert records[0]["threshold"] == 0.95 and records[0]["seed"] == cfg.seed
+    summary = json.loads((tmp_path / f"{NAME}.json").read_text())  # the key metric
+    assert summary["metric"] == "accuracy at 1 epochs" and summary["value"] == pytest.approx(0.97)
+    assert summary["target"] == 0.95 and summary["met"] is True and summary["profile"] == "quick"
+
+
+def test_bounds_per_profile(monkeypatch, notebook_settings):  # noqa: F811
+    monkeypatch.setenv("COURSE_PROFILE", "standard")
+    cfg = setup_notebook(NAME, verbose=False)
+    with pytest.raises(AssertionError, match="needs <= 0.3"):
+        check(cfg, "loss", 0.4, fails_for=1.0)
+
+
+def test_bad_calls_are_clear_errors(cfg):
+    with pytest.raises(ValueError, match=r"no check 'acc'.*defines: accuracy, loss, gap"):
+        check(cfg, "acc", 0.9)
+    with pytest.raises(ValueError, match="finite"):
+        check(cfg, "accuracy", float("nan"))
+    with pytest.raises(ValueError, match="number"):
+        check(cfg, "accuracy", "high")
+    with pytest.raises(ValueError, match="Config"):
+        check({"name": "x"}, "accuracy", 1.0)
+    with pytest.raises(ValueError, match="must reject"):
+        check(cfg, "loss", 0.1)  # no value to reject anywhere
+    with pytest.raises(ValueError, match="passes <= 0.5"):
+        check(cfg, "loss", 0.1, fails_for=0.2)  # a check that cannot fail
 
 
 @pytest.mark.parametrize(
-    "value, minimum, message",
+    ("kwargs", "match"),
     [
-        (0, 1, "units must be a positive integer; got 0."),
-        (True, 1, "units must be a positive integer; got True."),
-        (2.0, 1, "units must be a positive integer; got 2.0."),
-        ("3", 1, "units must be a positive integer; got '3'."),
-        (None, 1, "units must be a positive integer; got None."),
-        (-1, 0, "units must be a non-negative integer; got -1."),
-        (1, 2, "units must be an integer >= 2; got 1."),
+        (dict(what="x"), "exactly one"),
+        (dict(what="x", at_least=1, at_most=2), "exactly one"),
+        (dict(what="", at_least=1), "what must say"),
+        (dict(what="x", at_least={"quick": 1}), "no bound for the standard profile"),
+        (dict(what="x", at_least=0.2, fails_for=0.25, fails_for_means="chance"), "passes >= 0.2"),
+        (dict(what="x", at_least=0.5, fails_for=0.25), "fails_for_means"),
+        (dict(what="x", at_least=0.5, skip={"tiny": "why"}), "skip= maps a profile"),
+        (dict(what="x", at_least=0.5, skip={"quick": ""}), "skip= maps a profile"),
+        (dict(what="x", at_least=float("inf")), "finite"),
     ],
 )
-def test_positive_int_messages(value, minimum, message):
-    with pytest.raises(ValueError) as err:
-        checks.positive_int(value, "units", minimum)
-    assert str(err.value) == message
+def test_a_check_that_cannot_work_is_refused_when_the_file_is_read(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Check(**kwargs)
 
 
-def test_positive_int_with_none_says_so():
-    with pytest.raises(ValueError, match=r"^max_len must be a positive integer or None; got 0\.$"):
-        checks.positive_int(0, "max_len", allow_none=True)
-
-
-def test_int_in_range():
-    assert checks.int_in_range(80, "rate", 80, 450) == 80
-    assert checks.int_in_range(np.int32(450), "rate", 80, 450) == 450
-    for bad in (79, 451, 100.0, False, "100"):
-        with pytest.raises(ValueError, match=r"^rate must be an integer in \[80, 450\]; got "):
-            checks.int_in_range(bad, "rate", 80, 450)
-
-
-def test_finite_float_bounds_and_messages():
-    assert checks.finite_float(2, "scale") == 2.0 and type(checks.finite_float(2, "scale")) is float
-    assert checks.finite_float(np.float32(0.5), "scale", above=0) == 0.5
-    assert checks.finite_float(0, "temperature", at_least=0) == 0.0
-    assert checks.finite_float(None, "snr_db", allow_none=True) is None
-    cases = [
-        (math.nan, {}, "x must be a finite number; got nan."),
-        (math.inf, {"above": 0}, "x must be a finite number > 0; got inf."),
-        (0.0, {"above": 0}, "x must be a finite number > 0; got 0.0."),
-        (-1, {"at_least": 0}, "x must be a finite number >= 0; got -1."),
-        (2, {"at_most": 1}, "x must be a finite number <= 1; got 2."),
-        (1, {"below": 1}, "x must be a finite number < 1; got 1."),
-        (1, {"at_least": 0, "below": 1}, "x must be a finite number in [0, 1); got 1."),
-        (0, {"above": 0, "at_most": 1}, "x must be a finite number in (0, 1]; got 0."),
-        (True, {}, "x must be a finite number; got True."),
-        ("1.5", {}, "x must be a finite number; got '1.5'."),
-        (None, {}, "x must be a finite number; got None."),
-        ("a", {"allow_none": True}, "x must be a finite number or None; got 'a'."),
-    ]
-    for value, kwargs, message in cases:
-        with pytest.raises(ValueError) as err:
-            checks.finite_float(value, "x", **kwargs)
-        assert str(err.value) == message
-    with pytest.raises(ValueError, match="at most one lower bound"):
-        checks.finite_float(1, "x", at_least=0, above=0)
-
-
-def test_probability():
-    assert checks.probability(1, "p") == 1.0 and checks.probability(0.0, "p") == 0.0
-    with pytest.raises(ValueError, match=r"^p must be a finite number in \[0, 1\]; got 1\.5\.$"):
-        checks.probability(1.5, "p")
-    assert checks.probability(0.5, "dropout", allow_one=False) == 0.5
-    with pytest.raises(ValueError, match=r"^dropout must be a finite number in \[0, 1\); got 1\.$"):
-        checks.probability(1, "dropout", allow_one=False)
-    with pytest.raises(ValueError, match="dropout"):
-        checks.probability(-0.1, "dropout", allow_one=False)
-
-
-def test_choice_compares_kind_and_value():
-    assert checks.choice("gru", "cell", ("lstm", "gru")) == "gru"
-    assert checks.choice(np.str_("gru"), "cell", ["lstm", "gru"]) == "gru"
-    assert checks.choice(np.int64(2), "k", (1, 2)) == 2
-    assert checks.choice(None, "mode", (None, "sum")) is None
-    with pytest.raises(ValueError, match=r"^cell must be one of \('lstm', 'gru'\); got 'GRU'\.$"):
-        checks.choice("GRU", "cell", ("lstm", "gru"))
-    with pytest.raises(ValueError, match="got True"):
-        checks.choice(True, "k", (1, 2))  # True == 1, but it is not one of the numbers
-    with pytest.raises(ValueError, match="got 1"):
-        checks.choice(1, "flag", (True, False))
-    with pytest.raises(ValueError, match="mode"):
-        checks.choice(np.zeros(2), "mode", ("sum",))
-    with pytest.raises(ValueError, match="mode"):
-        checks.choice([1], "mode", ("sum",))  # unhashable: compared, not looked up
-
-
-def test_flag():
-    assert checks.flag(True, "mask") is True
-    assert checks.flag(np.bool_(False), "mask") is False
-    for bad in (1, 0, "yes", None):
-        with pytest.raises(ValueError, match=r"^mask must be True or False; got "):
-            checks.flag(bad, "mask")
+def test_a_skipped_profile_needs_no_bound():
+    spec = Check("x", at_least={"standard": 1.0, "full": 2.0}, skip={"quick": "too short"})
+    assert spec.bound("quick") is None and spec.bound("full") == 2.0

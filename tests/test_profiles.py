@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib import child_seed
-from course_lib.profiles import Config, current_profile, current_seed, select_config
-
-Q, S, F = dict(epochs=1, n=10), dict(epochs=5, n=100), dict(epochs=20, n=1000)
+from course_lib.profiles import Config, current_profile, current_seed
 
 
 @pytest.mark.parametrize(
@@ -37,60 +35,13 @@ def test_seed(monkeypatch):
             current_seed()
 
 
-@pytest.mark.parametrize("profile,expected", [("quick", Q), ("standard", S), ("full", F)])
-def test_select_config(profile, expected):
-    cfg = select_config("nb", profile, 3, Q, S, F)
-    assert isinstance(cfg, Config)
-    assert dict(cfg) == expected and cfg.epochs == expected["epochs"] and cfg["n"] == expected["n"]
-    assert (cfg.name, cfg.profile, cfg.seed) == ("nb", profile, 3)
-
-
-def test_full_defaults_to_standard():
-    assert dict(select_config("nb", "full", 0, Q, S)) == S
-
-
-def test_profiles_must_declare_the_same_keys():
-    with pytest.raises(ValueError, match="missing: \\['n'\\]"):
-        select_config("nb", "quick", 0, dict(epochs=1), S, F)
-    with pytest.raises(ValueError, match="extra: \\['lr'\\]"):
-        select_config("nb", "quick", 0, Q, S, dict(F, lr=0.1))
-    with pytest.raises(ValueError, match="dict"):
-        select_config("nb", "quick", 0, [1], S, F)
-
-
-def test_missing_setting_names_the_available_ones():
-    cfg = select_config("nb", "quick", 0, Q, S, F)
-    with pytest.raises(AttributeError, match="epochs, n"):
-        _ = cfg.batch_size
-
-
-def test_common_settings_are_merged_into_every_profile():
-    common = dict(units=32, batch_size=64)
-    for profile, own in (("quick", Q), ("standard", S), ("full", F)):
-        cfg = select_config("nb", profile, 0, Q, S, F, common=common)
-        assert dict(cfg) == {**own, **common}
-        assert cfg.units == 32 and cfg["batch_size"] == 64
-    # common alone, for a notebook whose settings do not depend on the profile
-    assert dict(select_config("nb", "quick", 0, {}, {}, common=common)) == common
-
-
-def test_a_key_in_common_and_in_a_profile_is_refused_by_name():
-    with pytest.raises(ValueError, match="'epochs'.*both in common"):
-        select_config("nb", "quick", 0, Q, S, F, common=dict(epochs=3, units=8))
-    with pytest.raises(ValueError, match="common= must be a dict"):
-        select_config("nb", "quick", 0, Q, S, F, common=[("units", 8)])
-
-
 @pytest.mark.parametrize(
-    "key", ["name", "profile", "seed", "items", "keys", "values", "get", "_values", "_x"]
+    "key",
+    ["name", "profile", "seed", "checks", "key_metric", "items", "keys", "get", "_values", "_x"],
 )
 def test_config_refuses_keys_that_shadow_its_attributes(key):
     with pytest.raises(ValueError, match=f"may not be called '{key}'"):
         Config("nb", "quick", 0, {key: 1})
-    with pytest.raises(ValueError, match=f"may not be called '{key}'"):
-        select_config("nb", "quick", 0, {}, {}, common={key: 1})
-    with pytest.raises(ValueError, match=f"may not be called '{key}'"):
-        select_config("nb", "standard", 0, {key: 1}, {key: 2})
 
 
 def test_config_refuses_non_string_keys():
@@ -100,7 +51,7 @@ def test_config_refuses_non_string_keys():
 
 def test_child_seed_is_deterministic_and_depends_on_seed_and_purpose():
     assert child_seed(42, "validation") == child_seed(42, "validation")
-    cfg = select_config("nb", "quick", 42, Q, S, F)
+    cfg = Config("nb", "quick", 42, {"epochs": 1})
     assert child_seed(cfg, "validation") == child_seed(42, "validation")
     purposes = ["validation", "test", "train", "noise", "probe", "Validation", "validation "]
     seeds = [child_seed(42, p) for p in purposes]

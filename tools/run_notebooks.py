@@ -2,12 +2,12 @@
 
 For each selected notebook: run it top to bottom in a fresh kernel at the chosen profile, show
 progress, save the executed notebook and an HTML rendering to the output folder, and collect the
-key metric the notebook recorded with ``course_lib.report_metric``. Then write ``summary.md``,
-``summary.json`` and ``index.html`` (a table: notebook, profile, wall time, key metric, pass/fail)
-and exit non-zero if any notebook failed.
+key metric it recorded (the ``course_lib.check`` that its settings file names ``KEY_METRIC``).
+Then write ``summary.md``, ``summary.json`` and ``index.html`` (a table: notebook, profile, wall
+time, key metric, pass/fail) and exit non-zero if any notebook failed.
 
 With ``--seeds`` (``make seeds``) it runs each selected notebook once per seed instead and writes a
-table of every learning check the notebooks make through ``course_lib.expect``: threshold, how
+table of every learning check the notebooks make through ``course_lib.check``: threshold, how
 many seeds passed, the worst value, its seed and its margin. Runs already made with the same
 notebook content, profile and seed are reused, so an interrupted sweep resumes where it stopped.
 """
@@ -23,10 +23,12 @@ import sys
 import time
 from pathlib import Path
 
+from course_lib.paths import PROFILE_ENV_VAR, RESULTS_ENV_VAR, SEED_ENV_VAR
+from course_lib.profiles import PROFILES
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOK_GLOB = "[0-9][0-9]*_*.ipynb"
-PROFILES = ("quick", "standard", "full")
 
 
 def select_notebooks(selection: str, available: list[Path]) -> list[Path]:
@@ -234,8 +236,8 @@ def sweep(
                     continue
             work = run_dir / f"seed{seed}"
             (work / "results").mkdir(parents=True, exist_ok=True)
-            os.environ["COURSE_SEED"] = str(seed)
-            os.environ["COURSE_RESULTS_DIR"] = str((work / "results").resolve())
+            os.environ[SEED_ENV_VAR] = str(seed)
+            os.environ[RESULTS_ENV_VAR] = str((work / "results").resolve())
             print(f"[{done}/{total}] {path.stem} seed {seed} at profile {profile}", flush=True)
             row = run_one(path, work, profile, cell_timeout, html_copy=False)
             row.update(seed=seed, hash=digest)
@@ -326,7 +328,7 @@ SWEEP_HEADER = """# Seed sweep: every learning check over many seeds
 Written by `make seeds` (`tools/run_notebooks.py --seeds`) from the runs saved under
 `build/seeds/`, keeping only runs of each notebook's code as it is now (a change to a code cell
 makes the next sweep run that notebook again; prose does not); rerun it to regenerate this file.
-Each row is one `expect(...)` check of a
+Each row is one `check(...)` of a
 notebook: its threshold, on how many seeds it passed, the seed where it came closest to failing
 (or failed) and the margin there, in the check's own units, and, where the notebook gives it, a
 value the check must reject (`fails_for`): what a model that did not learn gets (chance, or a
@@ -342,7 +344,7 @@ it is not the budget measurement (that is `make test` on an idle machine).
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default=os.environ.get("COURSE_PROFILE") or "standard")
+    parser.add_argument("--profile", default=os.environ.get(PROFILE_ENV_VAR) or "standard")
     parser.add_argument("--notebooks", default="", help="numbers or name prefixes; all if empty")
     parser.add_argument("--out", default=str(ROOT / "build"))
     parser.add_argument(
@@ -374,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cell_timeout is None:
         args.cell_timeout = 21600 if args.profile == "full" else 1800
     out_dir = Path(args.out)
-    os.environ["COURSE_PROFILE"] = args.profile
+    os.environ[PROFILE_ENV_VAR] = args.profile
     if args.seeds:
         try:
             seeds = parse_seeds(args.seeds)
@@ -393,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  FAILED {line}")
         return 0 if not failed else 1
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
-    os.environ["COURSE_RESULTS_DIR"] = str((out_dir / "results").resolve())
+    os.environ[RESULTS_ENV_VAR] = str((out_dir / "results").resolve())
 
     rows = []
     for i, path in enumerate(chosen, 1):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
 
 if TYPE_CHECKING:
     import tensorflow as tf

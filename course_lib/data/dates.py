@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 
 __all__ = ["LOCALES", "FORMATS", "DateExamples", "load_dates", "write_date"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._checks import int_in_range, positive_int
+from course_lib._args import int_in_range, positive_int
 
 __all__ = [
     "OPS",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._checks import finite_float, positive_int
+from course_lib._args import finite_float, positive_int
 
 LOCALES: tuple[str, ...] = ("de_DE", "fr_FR", "it_IT", "es_ES", "pl_PL", "fi_FI")
 

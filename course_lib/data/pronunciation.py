@@ -31,7 +31,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 
 __all__ = [
     "SPLITS",

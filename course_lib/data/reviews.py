@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 from course_lib.data._tfds import require_tfds
 from course_lib.data.text import TokenVocabulary, tokenize_words
 

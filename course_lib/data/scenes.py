@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._checks import choice, flag, int_in_range, positive_int
+from course_lib._args import choice, flag, int_in_range, positive_int
 from course_lib.data._tfds import require_tfds
 from course_lib.data.text import DIGIT_WORDS, TokenVocabulary
 

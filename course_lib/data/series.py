@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from course_lib._checks import finite_float, int_in_range, positive_int
+from course_lib._args import finite_float, int_in_range, positive_int
 
 
 def load_co2() -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._checks import flag, positive_int, probability
+from course_lib._args import flag, positive_int, probability
 
 
 def marked_recall(

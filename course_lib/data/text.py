@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 """The English words for the digits 0-9 (spoken in the speech data, written in scene captions)."""

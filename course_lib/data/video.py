@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._checks import choice, positive_int
+from course_lib._args import choice, positive_int
 from course_lib.data._tfds import require_tfds
 
 __all__ = ["SPLITS", "digit_images", "bounce_step", "moving_digits", "load_moving_mnist"]

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from course_lib._checks import finite_float, int_in_range, positive_int
+from course_lib._args import finite_float, int_in_range, positive_int
 
 __all__ = [
     "ctc_collapse",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_lib._checks import finite_float, positive_int
+from course_lib._args import finite_float, positive_int
 from course_lib.handles import EMBEDDING, LOGITS, RNN, sequence_handles
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
 
 __all__ = [
     "greedy_search",

@@ -15,7 +15,7 @@ from typing import Any
 import keras
 
 from course_lib import handles
-from course_lib._checks import choice, finite_float, flag, positive_int
+from course_lib._args import choice, finite_float, flag, positive_int
 
 __all__ = [
     "CELL_TYPES",

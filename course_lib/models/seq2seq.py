@@ -38,7 +38,7 @@ import numpy as np
 from keras import ops
 
 from course_lib import handles as names
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
 from course_lib.data.batching import length_batches
 from course_lib.decoding.search import BatchDecoder
 from course_lib.handles import Seq2SeqHandles, seq2seq_handles

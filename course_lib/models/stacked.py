@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import keras
 
 from course_lib import handles
-from course_lib._checks import choice, flag, positive_int, probability
+from course_lib._args import choice, flag, positive_int, probability
 from course_lib.models.recurrent import CELL_TYPES, OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [

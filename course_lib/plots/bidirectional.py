@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
-from course_lib._checks import int_in_range
+from course_lib._args import int_in_range
 from course_lib.plots.base import _arrow, _axes, _box
 
 __all__ = ["BIDIRECTIONAL_COLOURS", "plot_bidirectional_rnn", "plot_accuracy_by_position"]

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
 from course_lib.plots.base import SHAPE_COLOURS, _axes, _box, _link
 
 __all__ = ["plot_captioned_scenes", "plot_captioner", "plot_caption_attention"]

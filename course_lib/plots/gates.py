@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from course_lib._checks import int_in_range
+from course_lib._args import int_in_range
 from course_lib.plots.base import _axes
 
 if TYPE_CHECKING:

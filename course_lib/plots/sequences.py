@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
-from course_lib._checks import int_in_range, positive_int
+from course_lib._args import int_in_range, positive_int
 from course_lib.plots.base import SHAPE_COLOURS, WEIGHT_COLOURS, _arrow, _axes, _box, _link
 
 __all__ = [

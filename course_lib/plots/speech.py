@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from course_lib._checks import positive_int
+from course_lib._args import positive_int
 from course_lib.decoding.ctc import ctc_extended_labels, ctc_min_frames
 from course_lib.plots.base import _axes
 

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from course_lib._checks import flag, int_in_range
+from course_lib._args import flag, int_in_range
 from course_lib.plots.base import WEIGHT_COLOURS, _axes, _box
 
 __all__ = ["plot_layer_profile", "plot_stacked_rnn"]

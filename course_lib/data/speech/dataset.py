@@ -22,12 +22,12 @@ from typing import Any, cast
 
 import numpy as np
 
-from course_lib._checks import choice, finite_float, int_in_range, positive_int
+from course_lib._args import choice, finite_float, int_in_range, positive_int
 from course_lib.data._tfds import require_tfds
 from course_lib.data.speech.engine import ENGLISH_VOICES, VARIANTS, resample, synthesize
 from course_lib.data.speech.features import ALPHABET
 from course_lib.data.text import DIGIT_WORDS
-from course_lib.env import atomic_path
+from course_lib.paths import DATA_ENV_VAR, atomic_path
 
 __all__ = [
     "DIGIT_WORDS",
@@ -240,8 +240,8 @@ def _default_cache_dir() -> Path:
     ``$COURSE_DATA_DIR/speech`` if set; else the repository's ``data/speech`` when the package
     runs from a checkout; else ``~/.cache/rnn-course/speech`` (e.g. installed on Colab).
     """
-    if os.environ.get("COURSE_DATA_DIR"):
-        return Path(os.environ["COURSE_DATA_DIR"]) / "speech"
+    if os.environ.get(DATA_ENV_VAR):
+        return Path(os.environ[DATA_ENV_VAR]) / "speech"
     repo_data = Path(__file__).resolve().parents[3] / "data"
     if (repo_data / "README.md").is_file():
         return repo_data / "speech"

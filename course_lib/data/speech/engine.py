@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from course_lib._checks import choice, int_in_range
+from course_lib._args import choice, int_in_range
 
 __all__ = ["ENGLISH_VOICES", "VARIANTS", "espeak_sample_rate", "resample", "synthesize"]
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from course_lib._checks import finite_float, int_in_range, positive_int
+from course_lib._args import finite_float, int_in_range, positive_int
 
 if TYPE_CHECKING:
     from course_lib.data.speech.dataset import SpeechSet
