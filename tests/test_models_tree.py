@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib import models
+from course_lib import handles, models
 from course_lib.data import expressions as ex
 from course_lib.models import tree
 
@@ -18,7 +18,7 @@ def model():
 
 
 def _weights(model):
-    return [np.asarray(w) for w in model.get_layer("composition").weights]
+    return [np.asarray(w) for w in handles.tree_handles(model).composition.weights]
 
 
 def test_pack_trees_writes_a_pre_order_node_table():
@@ -46,7 +46,7 @@ def test_shapes_and_output_dtype(model):
     data = ex.make_expression_data(9, (1, 2, 4), OPS, seed=1)
     nodes = tree.pack_trees(data.trees, OPS)
     assert model(nodes).shape == (9, 10)
-    states = model.get_layer("composition").node_states(nodes)
+    states = handles.tree_handles(model).composition.node_states(nodes)
     assert states.shape == (*nodes.shape[:2], 6)
     padding = nodes[..., 4] == -1
     assert np.all(np.asarray(states)[padding] == 0)
@@ -55,13 +55,13 @@ def test_shapes_and_output_dtype(model):
 
 def test_batched_evaluation_equals_plain_recursion(model):
     data = ex.make_expression_data(40, (1, 2, 3, 5, 7), OPS, seed=2)
-    roots = np.asarray(model.get_layer("composition")(tree.pack_trees(data.trees, OPS)))
+    roots = np.asarray(handles.tree_handles(model).composition(tree.pack_trees(data.trees, OPS)))
     by_recursion = np.stack([tree.compose_recursive(t, *_weights(model), OPS) for t in data.trees])
     np.testing.assert_allclose(roots, by_recursion, atol=1e-5)
 
 
 def test_composition_follows_the_tree(model):
-    layer = model.get_layer("composition")
+    layer = handles.tree_handles(model).composition
     sub = ("min", ("+", 1, 2), 8)
     trees = [("max", sub, sub), ("+", 4, sub), sub, ("max", 9, ("min", sub, 3))]
     nodes = tree.pack_trees(trees, OPS)
@@ -80,7 +80,7 @@ def test_composition_follows_the_tree(model):
 
 
 def test_a_tree_does_not_depend_on_its_batch_or_padding(model):
-    layer = model.get_layer("composition")
+    layer = handles.tree_handles(model).composition
     one = ("max", ("min", 3, 4), 5)
     alone = np.asarray(layer(tree.pack_trees([one], OPS)))[0]
     crowd = ex.make_expression_data(7, (3, 6), OPS, seed=3).trees

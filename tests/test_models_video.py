@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib import models
+from course_lib import handles, models
 from course_lib.models import video
 
 SHAPE = (8, 8, 1)
@@ -34,7 +34,7 @@ def test_every_builder_predicts_a_frame_per_step_without_seeing_the_future(name)
     clips = _clips()
     out = np.asarray(model(clips))
     assert out.shape == clips.shape and 0.0 < out.min() and out.max() < 1.0
-    assert model.get_layer("frames") is not None and model.get_layer("next_frame") is not None
+    assert handles.video_handles(model).head is model.layers[-1]
     assert video.future_leak(model, clips, batch_size=2) < 1e-6
 
 
@@ -60,8 +60,7 @@ def test_future_leak_catches_a_conv3d_that_looks_across_time():
 
 def test_convlstm_parameter_count_and_exports():
     model = video.build_convlstm_model((6, 6, 2), filters=(5, 3), kernel_size=3)
-    lstm_1 = model.get_layer("convlstm_1").count_params()
-    lstm_2 = model.get_layer("convlstm_2").count_params()
+    lstm_1, lstm_2 = (layer.count_params() for layer in handles.video_handles(model).convlstms)
     assert lstm_1 == 4 * 5 * (9 * (2 + 5) + 1)
     assert lstm_2 == 4 * 3 * (9 * (5 + 3) + 1)
     assert models.build_convlstm_model is video.build_convlstm_model

@@ -37,7 +37,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from course_lib._checks import positive_int
+from course_lib import handles
+from course_lib._args import positive_int
 from course_lib.models.recurrent import OUTPUT_DTYPE
 
 __all__ = [
@@ -223,7 +224,7 @@ class TreeComposition(keras.layers.Layer):
 def build_tree_rnn_model(
     n_leaves: int = 10, n_ops: int = 2, units: int = 32, n_classes: int = 10
 ) -> keras.Model:
-    """A tree RNN classifier: ``TreeComposition`` (named ``"composition"``), then logits.
+    """A tree RNN classifier: ``TreeComposition``, then logits (``handles.tree_handles``).
 
     Args:
         n_leaves: number of leaf ids.
@@ -234,10 +235,10 @@ def build_tree_rnn_model(
     Returns:
         A model mapping node tables ``(batch, slots, 5)`` to logits ``(batch, n_classes)``.
     """
-    nodes = keras.Input(shape=(None, len(NODE_COLUMNS)), dtype="int32", name="nodes")
-    root = TreeComposition(units, n_leaves, n_ops, name="composition")(nodes)
+    nodes = keras.Input(shape=(None, len(NODE_COLUMNS)), dtype="int32", name=handles.TREE_NODES)
+    root = TreeComposition(units, n_leaves, n_ops, name=handles.COMPOSITION)(nodes)
     logits = keras.layers.Dense(
-        positive_int(n_classes, "n_classes"), dtype=OUTPUT_DTYPE, name="logits"
+        positive_int(n_classes, "n_classes"), dtype=OUTPUT_DTYPE, name=handles.LOGITS
     )(root)
     return keras.Model(nodes, logits, name="tree_rnn")
 

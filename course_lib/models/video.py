@@ -15,7 +15,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from course_lib._checks import positive_int
+from course_lib import handles
+from course_lib._args import positive_int
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
@@ -63,7 +64,7 @@ def _next_frame_head(channels: int, kernel_size: int) -> keras.layers.Layer:
         padding="same",
         activation="sigmoid",
         dtype=OUTPUT_DTYPE,
-        name="next_frame",
+        name=handles.NEXT_FRAME,
     )
 
 
@@ -93,8 +94,8 @@ def build_convlstm_model(
 
     Returns:
         A model ``(batch, time, h, w, c) -> (batch, time, h, w, c)`` with values in (0, 1):
-        output ``t`` predicts frame ``t + 1``. Layers: ``"frames"``, ``"convlstm_1"``, ...,
-        ``"next_frame"``.
+        output ``t`` predicts frame ``t + 1``. ``handles.video_handles`` returns its ConvLSTM
+        layers (``convlstms``) and its head.
 
     Raises:
         ValueError: for a bad shape, filter list or even kernel size.
@@ -103,11 +104,11 @@ def build_convlstm_model(
     filters = _filters(filters, "filters")
     kernel_size = _odd_kernel(kernel_size, "kernel_size")
     head_kernel_size = _odd_kernel(head_kernel_size, "head_kernel_size")
-    inputs = keras.Input((None, height, width, channels), name="frames")
+    inputs = keras.Input((None, height, width, channels), name=handles.FRAMES)
     z = inputs
     for i, f in enumerate(filters, start=1):
         z = keras.layers.ConvLSTM2D(
-            f, kernel_size, padding="same", return_sequences=True, name=f"convlstm_{i}"
+            f, kernel_size, padding="same", return_sequences=True, name=handles.convlstm_name(i)
         )(z)
     outputs = _next_frame_head(channels, head_kernel_size)(z)
     return keras.Model(inputs, outputs, name=name)
@@ -132,8 +133,8 @@ def build_frame_cnn_model(
         name: the model's name.
 
     Returns:
-        A model ``(batch, time, h, w, c) -> (batch, time, h, w, c)``; layers ``"frames"``,
-        ``"conv_1"``, ..., ``"next_frame"``.
+        A model ``(batch, time, h, w, c) -> (batch, time, h, w, c)``;
+        ``handles.video_handles`` returns its convolutions (``convs``) and its head.
 
     Raises:
         ValueError: for a bad shape, filter list or even kernel size.
@@ -141,11 +142,13 @@ def build_frame_cnn_model(
     height, width, channels = _frame_shape(frame_shape)
     filters = _filters(filters, "filters")
     kernel_size = _odd_kernel(kernel_size, "kernel_size")
-    inputs = keras.Input((None, height, width, channels), name="frames")
+    inputs = keras.Input((None, height, width, channels), name=handles.FRAMES)
     z = inputs
     kernel = (1, kernel_size, kernel_size)
     for i, f in enumerate(filters, start=1):
-        z = keras.layers.Conv3D(f, kernel, padding="same", activation="relu", name=f"conv_{i}")(z)
+        z = keras.layers.Conv3D(
+            f, kernel, padding="same", activation="relu", name=handles.frame_conv_name(i)
+        )(z)
     outputs = _next_frame_head(channels, kernel_size)(z)
     return keras.Model(inputs, outputs, name=name)
 
@@ -174,8 +177,8 @@ def build_cnn_rnn_model(
         name: the model's name.
 
     Returns:
-        A model ``(batch, time, h, w, c) -> (batch, time, h, w, c)``; layers ``"frames"``,
-        ``"encoder_1"``, ..., ``"flatten"``, ``"rnn"``, ``"decoder"``, ``"next_frame"``.
+        A model ``(batch, time, h, w, c) -> (batch, time, h, w, c)``;
+        ``handles.video_handles`` returns its ``encoders``, its ``rnn`` and its head.
 
     Raises:
         ValueError: for a bad shape, filter list, unit count or cell type.
@@ -189,20 +192,25 @@ def build_cnn_rnn_model(
             f"frame_shape's height and width must be divisible by {scale} "
             f"(2 ** len(conv_filters)); got {frame_shape!r}."
         )
-    inputs = keras.Input((None, height, width, channels), name="frames")
+    inputs = keras.Input((None, height, width, channels), name=handles.FRAMES)
     z = inputs
     for i, f in enumerate(conv_filters, start=1):
         z = keras.layers.Conv3D(
-            f, (1, 3, 3), strides=(1, 2, 2), padding="same", activation="relu", name=f"encoder_{i}"
+            f,
+            (1, 3, 3),
+            strides=(1, 2, 2),
+            padding="same",
+            activation="relu",
+            name=handles.frame_encoder_name(i),
         )(z)
     flat = (height // scale) * (width // scale) * conv_filters[-1]
     z = keras.layers.Reshape((-1, flat), name="flatten")(z)
-    z = recurrent_layer(cell, units, name="rnn", return_sequences=True)(z)
+    z = recurrent_layer(cell, units, name=handles.RNN, return_sequences=True)(z)
     z = keras.layers.Dense(
-        height * width * channels, activation="sigmoid", dtype=OUTPUT_DTYPE, name="decoder"
+        height * width * channels, activation="sigmoid", dtype=OUTPUT_DTYPE, name=handles.DECODER
     )(z)
     outputs = keras.layers.Reshape(
-        (-1, height, width, channels), dtype=OUTPUT_DTYPE, name="next_frame"
+        (-1, height, width, channels), dtype=OUTPUT_DTYPE, name=handles.NEXT_FRAME
     )(z)
     return keras.Model(inputs, outputs, name=name)
 
