@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from course_lib._checks import flag, positive_int
+from course_lib._args import flag, positive_int
 
 if TYPE_CHECKING:
     from course_lib.data.scenes import SceneObject
@@ -474,3 +474,40 @@ def mse_per_step(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
         )
     axes = (0, *range(2, predicted.ndim))
     return ((predicted - truth) ** 2).mean(axis=axes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pronunciations decoded as ids (notebooks 08 and 08b)
+
+__all__ += ["score_pronunciation_ids"]
+
+if TYPE_CHECKING:
+    from course_lib.data.text import TokenVocabulary
+
+
+def score_pronunciation_ids(
+    pronunciations: list[list[list[str]]],
+    predicted_ids: Sequence[Sequence[int]],
+    vocab: TokenVocabulary,
+    stress: bool = True,
+) -> PronunciationScores:
+    """``score_pronunciations`` of predicted id lists, each decoded with ``vocab.decode`` first.
+
+    Args:
+        pronunciations: per word, every listed pronunciation
+            (``data.pronunciation.PronunciationData.pronunciations``).
+        predicted_ids: per word, the predicted phoneme ids (e.g. from ``Seq2SeqInference.decode``).
+        vocab: the phoneme vocabulary the ids come from (``data.text.TokenVocabulary``, or
+            anything whose ``decode(ids)`` returns a list of phonemes).
+        stress: whether stress digits count (see ``score_pronunciations``).
+
+    Returns:
+        A ``PronunciationScores``: any listed pronunciation counts as right.
+
+    Raises:
+        ValueError: as ``score_pronunciations``, or for a ``vocab`` without ``decode``.
+    """
+    if not callable(getattr(vocab, "decode", None)):
+        raise ValueError(f"vocab must have a decode(ids) method; got {type(vocab).__name__}.")
+    hyps = [vocab.decode(ids) for ids in predicted_ids]
+    return score_pronunciations(pronunciations, hyps, stress=stress)

@@ -1,5 +1,8 @@
 """One way to train: ``fit`` wraps ``model.fit`` with timing and returns a results record.
 
+``train`` is the notebooks' shortcut: it compiles a model with Adam at the notebook's learning
+rate and calls ``fit`` with the notebook's epochs and batch size, read from its ``Config``.
+
 ``distribution_strategy`` chooses where a model trains: mirrored over several GPUs for the full
 profile, else the default strategy (one device).
 
@@ -201,6 +204,79 @@ def fit(
         int(model.count_params()),
         None if target is None else target.reached_at,
         clock.seconds[:epochs_run],
+    )
+
+
+def train(
+    model: keras.Model,
+    cfg: Config,
+    x: Any,
+    y: Any = None,
+    *,
+    loss: Any,
+    metrics: Sequence[Any] | None = None,
+    learning_rate: float | None = None,
+    clipnorm: float | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    **fit_kwargs: Any,
+) -> FitResult:
+    """Compile ``model`` with Adam and train it with the notebook's settings: ``fit`` in one call.
+
+    ``learning_rate``, ``epochs`` and ``batch_size`` default to the settings of those names in
+    ``cfg`` (``cfg.learning_rate``, ``cfg.epochs``, ``cfg.batch_size``); pass them to use
+    another setting, e.g. ``epochs=cfg.lm_epochs``. Equivalent to::
+
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+                      loss=loss, metrics=metrics)
+        fit(model, x, y, epochs=epochs, batch_size=batch_size, **fit_kwargs)
+
+    Args:
+        model: a Keras model, compiled or not (it is compiled anew).
+        cfg: the notebook's config from ``setup_notebook``.
+        x: training inputs, as for ``fit``.
+        y: training targets, as for ``fit``.
+        loss: the loss, as for ``model.compile``.
+        metrics: metrics to track, as for ``model.compile``.
+        learning_rate: Adam's learning rate; default ``cfg.learning_rate``.
+        clipnorm: clip each weight's gradient to this norm; default no clipping.
+        epochs: the number of epochs; default ``cfg.epochs``.
+        batch_size: the batch size for array inputs; default ``cfg.batch_size`` if the notebook
+            has that setting, else Keras' default.
+        **fit_kwargs: passed to ``fit`` (``validation_data``, ``verbose``, ``stop_at``, ...).
+
+    Returns:
+        ``fit``'s ``FitResult``.
+
+    Raises:
+        ValueError: for a ``cfg`` that is not a ``Config``, or a default that ``cfg`` does not
+            have (the message names the argument to pass).
+    """
+    if not isinstance(cfg, Config):
+        raise ValueError("cfg must be the Config returned by setup_notebook().")
+
+    def setting(value: Any, name: str, required: bool = True) -> Any:
+        if value is not None:
+            return value
+        if name in cfg:
+            return cfg[name]
+        if required:
+            raise ValueError(
+                f"{cfg.name} has no setting {name!r}; pass {name}=... to training.train."
+            )
+        return None
+
+    optimizer = keras.optimizers.Adam(setting(learning_rate, "learning_rate"), clipnorm=clipnorm)
+    model.compile(
+        optimizer=optimizer, loss=loss, metrics=None if metrics is None else list(metrics)
+    )
+    return fit(
+        model,
+        x,
+        y,
+        epochs=setting(epochs, "epochs"),
+        batch_size=setting(batch_size, "batch_size", required=False),
+        **fit_kwargs,
     )
 
 

@@ -251,3 +251,22 @@ def test_mse_per_step():
 def test_scene_accuracy_refuses_lists_of_different_lengths():
     with pytest.raises(ValueError, match="same length"):
         metrics.scene_accuracy([["a"]], [])
+
+
+# --- score_pronunciation_ids (notebooks 08 and 08b) ---------------------------------------------
+
+
+def test_score_pronunciation_ids_decodes_then_scores():
+    from course_lib.data.text import TokenVocabulary
+
+    vocab = TokenVocabulary.from_sequences([["S", "P", "IY0", "IY1", "CH"], ["AY1", "DH", "ER0"]])
+    prons = [[["S", "P", "IY1", "CH"]], [["IY1", "DH", "ER0"], ["AY1", "DH", "ER0"]]]
+    ids = [vocab.encode(["S", "P", "IY0", "CH"], add_end=True), vocab.encode(["IY1", "DH", "ER0"])]
+    scores = metrics.score_pronunciation_ids(prons, ids, vocab)
+    expected = metrics.score_pronunciations(prons, [["S", "P", "IY0", "CH"], ["IY1", "DH", "ER0"]])
+    assert scores.wer == expected.wer == 0.5 and scores.per == expected.per
+    np.testing.assert_array_equal(scores.right, [False, True])
+    free = metrics.score_pronunciation_ids(prons, ids, vocab, stress=False)
+    assert free.wer == 0.0
+    with pytest.raises(ValueError, match="decode"):
+        metrics.score_pronunciation_ids(prons, ids, vocab=None)

@@ -1,11 +1,14 @@
 """Seq2seq builders: step-by-step decoding equals teacher forcing, masks, inference views."""
 
+import json
+
 import keras
 import numpy as np
 import pytest
 
-from course_lib import decoding, models
+from course_lib import decoding, models, saving
 from course_lib.data.text import TokenVocabulary
+from course_lib.profiles import Config
 
 START, END = TokenVocabulary.START, TokenVocabulary.END
 
@@ -279,3 +282,37 @@ def test_teacher_forcing_arrays():
     assert previous.tolist()[0] == [START, a, b, 0, 0]
     assert target.tolist()[0] == [a, b, END, 0, 0]
     assert target.tolist()[2] == [a, b, c, a, END]
+
+
+def test_train_seq2seq_from_config_saves_and_reuses(monkeypatch, tmp_path, capsys):
+
+    monkeypatch.setenv("COURSE_MODELS_DIR", str(tmp_path))
+    source, previous, target, size = _reversal(64, 0)
+    values = dict(batch_size=32, learning_rate=4e-3, cosine_decay=False, dropout=0.0)
+    first = Config("08_first", "quick", 4, dict(values, fit_verbose=0))
+    args = (source, previous, target, size, size)
+    kw = dict(attention="luong", units=4, epochs=1)
+    model, result = models.train_seq2seq_from_config(first, *args, **kw)
+    assert result.epochs == 1 and not any(tmp_path.iterdir())  # no name: nothing saved
+    same, _ = models.train_seq2seq_from_config(first, *args, **kw, name="rev")
+    np.testing.assert_array_equal(model.get_weights()[0], same.get_weights()[0])  # cfg.seed
+    assert saving.reuse_path(first, "rev").is_file()
+    appendix = Config("08_appendix", "quick", 4, dict(values, fit_verbose=0))
+    loaded, none = models.train_seq2seq_from_config(
+        appendix, *args, **kw, name="rev", load_from=["08_first"]
+    )
+    assert none is None and "loaded" in capsys.readouterr().out
+    np.testing.assert_array_equal(
+        loaded([source[:4], previous[:4]]), model([source[:4], previous[:4]])
+    )
+    record = json.loads(saving.reuse_path(first, "rev").with_suffix(".json").read_text())
+    recorded = {"arrays", "vocab_sizes", "attention", "units", "epochs", *values}
+    assert set(record["settings"]) == recorded
+    # another learning rate: trained again, not loaded
+    faster = Config("08_appendix", "quick", 4, dict(values, fit_verbose=0, learning_rate=1e-3))
+    _, fitted = models.train_seq2seq_from_config(
+        faster, *args, **kw, name="rev", load_from=["08_first"]
+    )
+    assert fitted is not None
+    with pytest.raises(ValueError, match="load_from"):
+        models.train_seq2seq_from_config(first, *args, **kw, load_from=["08_first"])

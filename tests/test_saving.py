@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import keras
@@ -178,3 +179,135 @@ def test_save_and_reload_rejects_bad_arguments(cfg):
     for bad in ("", "a/b", "a\\b"):
         with pytest.raises(ValueError, match="name"):
             saving.save_and_reload(model, cfg, x, name=bad)
+
+
+# --- models saved for reuse by a later run (08b loads 08's) ------------------------------------
+
+
+def _tiny(seed: int = 0) -> keras.Model:
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input((3,))
+    return keras.Model(inputs, keras.layers.Dense(2, name="dense")(inputs), name="tiny")
+
+
+def test_reuse_path(cfg, tmp_path):
+    assert (
+        saving.reuse_path(cfg, "g2p") == tmp_path / "models" / "08_test" / "g2p-quick-seed3.keras"
+    )
+    other = saving.reuse_path(cfg, "g2p", notebook="08_other")
+    assert other == tmp_path / "models" / "08_other" / "g2p-quick-seed3.keras"
+    for bad in ("", "a/b", ".."):
+        with pytest.raises(ValueError, match="name"):
+            saving.reuse_path(cfg, bad)
+        with pytest.raises(ValueError, match="notebook"):
+            saving.reuse_path(cfg, "g2p", notebook=bad)
+
+
+def test_load_or_train_trains_once_then_loads(cfg, capsys):
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    data = np.arange(10)
+    calls = []
+
+    def train():
+        calls.append(1)
+        return _tiny(len(calls))
+
+    settings = {"units": 2, "members": ("a", "b"), "data": data, "rate": np.float32(0.5)}
+    first = saving.load_or_train(cfg, "g2p", train, x, settings=settings)
+    assert len(calls) == 1 and "training   g2p: none saved" in capsys.readouterr().out
+    record = json.loads(saving.reuse_path(cfg, "g2p").with_suffix(".json").read_text())
+    assert record["profile"] == "quick" and record["seed"] == 3 and record["saved_by"] == "08_test"
+    assert record["settings"]["data"]["shape"] == [10]
+    again = saving.load_or_train(cfg, "g2p", train, x, settings=dict(settings, data=data.copy()))
+    assert len(calls) == 1 and "loaded" in capsys.readouterr().out
+    np.testing.assert_array_equal(again.predict(x, verbose=0), first.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["profile", "seed", "units", "data", "members"],
+)
+def test_load_or_train_never_loads_a_model_trained_otherwise(cfg, capsys, change):
+    x = np.zeros((1, 3), "float32")
+    settings = {"units": 2, "members": ["a", "b"], "data": np.arange(4)}
+    saving.load_or_train(cfg, "g2p", _tiny, x, settings=settings)
+    capsys.readouterr()
+    other_cfg = Config(
+        "08_test",
+        "standard" if change == "profile" else "quick",
+        4 if change == "seed" else 3,
+        {},
+    )
+    other = dict(settings)
+    if change == "units":
+        other["units"] = 3
+    if change == "data":
+        other["data"] = np.arange(1, 5)
+    if change == "members":
+        other["members"] = ["a"]
+    calls = []
+    saving.load_or_train(other_cfg, "g2p", lambda: calls.append(1) or _tiny(), x, settings=other)
+    assert calls == [1], f"a model saved with another {change} was loaded"
+    out = capsys.readouterr().out
+    if change in ("units", "data", "members"):
+        assert f"trained with other {change}" in out
+
+
+def test_load_or_train_looks_in_another_notebook_first(cfg, capsys):
+    x = np.zeros((1, 3), "float32")
+    settings = {"units": 2}
+    first = Config("08_first", "quick", 3, {})
+    trained = saving.load_or_train(first, "g2p", lambda: _tiny(7), x, settings=settings)
+    appendix = Config("08_appendix", "quick", 3, {})
+    loaded = saving.load_or_train(
+        appendix, "g2p", lambda: pytest.fail("trained again"), x, settings=settings,
+        look_in=["08_first"],
+    )  # fmt: skip
+    assert "08_first" in capsys.readouterr().out.splitlines()[-1]
+    np.testing.assert_array_equal(loaded.get_weights()[0], trained.get_weights()[0])
+    # without look_in, or at another seed, the appendix trains (and saves in its own folder)
+    saving.load_or_train(appendix, "g2p", lambda: _tiny(8), x, settings=settings)
+    assert saving.reuse_path(appendix, "g2p").is_file()
+    seed5 = Config("08_appendix", "quick", 5, {})
+    calls = []
+    saving.load_or_train(
+        seed5, "g2p", lambda: calls.append(1) or _tiny(), x, settings=settings,
+        look_in=["08_first"],
+    )  # fmt: skip
+    assert calls == [1]
+
+
+def test_load_or_train_ignores_a_model_without_its_record(cfg):
+    x = np.zeros((1, 3), "float32")
+    saving.load_or_train(cfg, "g2p", _tiny, x, settings={"units": 2})
+    saving.reuse_path(cfg, "g2p").with_suffix(".json").unlink()
+    calls = []
+    saving.load_or_train(cfg, "g2p", lambda: calls.append(1) or _tiny(), x, settings={"units": 2})
+    assert calls == [1]
+
+
+def test_reuse_rejects_bad_arguments(cfg):
+    x = np.zeros((1, 3), "float32")
+    with pytest.raises(ValueError, match="settings"):
+        saving.load_or_train(cfg, "g2p", _tiny, x, settings={"f": object()})
+    with pytest.raises(ValueError, match="settings"):
+        saving.load_or_train(cfg, "g2p", _tiny, x, settings=[1])
+    with pytest.raises(ValueError, match="keras.Model"):
+        saving.load_or_train(cfg, "g2p", lambda: "model", x, settings={})
+    with pytest.raises(ValueError, match="keras.Model"):
+        saving.save_for_reuse("model", cfg, "g2p", x, settings={})
+    with pytest.raises(ValueError, match="Config"):
+        saving.load_or_train({"name": "x"}, "g2p", _tiny, x, settings={})
+
+
+def test_load_or_train_reads_the_record_not_the_file_name(cfg):
+    """A model copied to another seed's file name still says which seed trained it."""
+    x = np.zeros((1, 3), "float32")
+    saving.load_or_train(cfg, "g2p", _tiny, x, settings={"units": 2})
+    seed4 = Config("08_test", "quick", 4, {})
+    for suffix in (".keras", ".json"):
+        source = saving.reuse_path(cfg, "g2p").with_suffix(suffix)
+        source.rename(saving.reuse_path(seed4, "g2p").with_suffix(suffix))
+    calls = []
+    saving.load_or_train(seed4, "g2p", lambda: calls.append(1) or _tiny(), x, settings={"units": 2})
+    assert calls == [1]

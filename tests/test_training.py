@@ -170,3 +170,36 @@ def test_backup_dir_resumes_an_interrupted_run(tmp_path):
     assert not backup.exists(), "the backup is deleted after a finished run"
     with pytest.raises(ValueError, match="backup_dir"):
         fit(_model(), x, y, epochs=1, backup_dir=" ")
+
+
+def test_train_compiles_with_the_notebooks_settings_and_trains_as_compile_and_fit_do():
+    from course_lib.profiles import Config
+    from course_lib.training import train
+
+    x, y = _data()
+    cfg = Config("99_test", "quick", 0, dict(learning_rate=0.05, epochs=3, batch_size=16))
+    reference = _model()
+    reference.compile(keras.optimizers.Adam(0.05, clipnorm=1.0), "mse", metrics=["mae"])
+    expected = fit(reference, x, y, epochs=3, batch_size=16, verbose=0)
+    result = train(_model(), cfg, x, y, loss="mse", metrics=["mae"], clipnorm=1.0, verbose=0)
+    assert result.epochs == 3 and "mae" in result.history
+    assert result.history["loss"] == expected.history["loss"]
+    model = _model()
+    other = train(model, cfg, x, y, loss="mse", learning_rate=0.1, epochs=2, verbose=0)
+    assert other.epochs == 2
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.1)
+    assert model.optimizer.clipnorm is None
+
+
+def test_train_names_the_setting_it_lacks():
+    from course_lib.profiles import Config
+    from course_lib.training import train
+
+    x, y = _data()
+    cfg = Config("99_test", "quick", 0, dict(epochs=1))
+    with pytest.raises(ValueError, match="no setting 'learning_rate'; pass learning_rate="):
+        train(_model(), cfg, x, y, loss="mse")
+    with pytest.raises(ValueError, match="Config"):
+        train(_model(), {"epochs": 1}, x, y, loss="mse", learning_rate=0.1)
+    result = train(_model(), cfg, x, y, loss="mse", learning_rate=0.1, verbose=0)  # no batch size
+    assert result.epochs == 1
