@@ -15,7 +15,7 @@ import numpy as np
 
 from course_lib.decoding.search import BatchDecoder, StepFn
 
-__all__ = ["ensemble_step_fn", "mixture_weights", "Seq2SeqEnsemble"]
+__all__ = ["ensemble_step_fn", "em_step", "mixture_weights", "Seq2SeqEnsemble"]
 
 
 def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None = None) -> StepFn:
@@ -76,6 +76,31 @@ def ensemble_step_fn(step_fns: Sequence[StepFn], weights: Sequence[float] | None
         return log_probs, tuple(new for _, new in outputs)
 
     return step
+
+
+def em_step(log_probs: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One expectation-maximisation update of mixture weights (the loop of ``mixture_weights``).
+
+    Each token ``j`` is shared among the members in proportion to ``w_m p_m(y_j)``
+    (``r_mj = w_m p_m(y_j) / sum_k w_k p_k(y_j)``, computed in log space from the largest term,
+    so log-probabilities near -1000 do not underflow), and each new weight is the member's mean
+    share ``mean_j r_mj``.
+
+    Args:
+        log_probs: ``(members, tokens)`` natural-log probabilities, every token explained by some
+            member (``mixture_weights`` checks this).
+        weights: ``(members,)`` current weights, non-negative, summing to one; a weight of 0
+            stays 0.
+
+    Returns:
+        ``(members,)`` new weights, summing to one.
+    """
+    with np.errstate(divide="ignore"):  # a weight that reached 0 stays there: log 0 = -inf
+        joint = np.log(weights)[:, None] + log_probs  # log w_m p_m(y_j)
+    top = joint.max(axis=0)  # finite: some member explains every token
+    responsibility = np.exp(joint - top)
+    responsibility /= responsibility.sum(axis=0)
+    return responsibility.mean(axis=1)
 
 
 def mixture_weights(
@@ -144,12 +169,7 @@ def mixture_weights(
     members = lp.shape[0]
     weights = np.full(members, 1.0 / members)
     for _ in range(max_iterations):
-        with np.errstate(divide="ignore"):  # a weight that reached 0 stays there: log 0 = -inf
-            joint = np.log(weights)[:, None] + lp  # log w_m p_m(y_j)
-        top = joint.max(axis=0)  # finite: some member explains every token
-        responsibility = np.exp(joint - top)
-        responsibility /= responsibility.sum(axis=0)
-        new = responsibility.mean(axis=1)
+        new = em_step(lp, weights)
         done = np.abs(new - weights).max() < tolerance
         weights = new
         if done:
