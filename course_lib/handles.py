@@ -358,3 +358,221 @@ def caption_handles(model: keras.Model) -> CaptionHandles:
         attention=attention,
         logits=model.get_layer(LOGITS),
     )
+
+
+# --- tree RNN (models.tree) and next-frame video models (models.video) ---------------------------
+
+__all__ += [
+    "TREE_NODES",
+    "COMPOSITION",
+    "FRAMES",
+    "NEXT_FRAME",
+    "convlstm_name",
+    "frame_conv_name",
+    "frame_encoder_name",
+    "TreeHandles",
+    "tree_handles",
+    "VideoHandles",
+    "video_handles",
+]
+
+TREE_NODES = "nodes"  # the tree RNN's input: node tables from models.pack_trees
+COMPOSITION = "composition"  # its TreeComposition layer; the logits are named LOGITS
+FRAMES = "frames"  # every video model's input
+NEXT_FRAME = "next_frame"  # every video model's last layer: the predicted next frames
+
+
+def convlstm_name(index: int) -> str:
+    """Name of ConvLSTM layer ``index`` (from 1, bottom up) of a video model: ``convlstm_<i>``."""
+    return f"convlstm_{index}"
+
+
+def frame_conv_name(index: int) -> str:
+    """Name of hidden convolution ``index`` (from 1) of the frame-by-frame CNN: ``conv_<i>``."""
+    return f"conv_{index}"
+
+
+def frame_encoder_name(index: int) -> str:
+    """Name of strided convolution ``index`` (from 1) of the CNN-RNN hybrid: ``encoder_<i>``."""
+    return f"encoder_{index}"
+
+
+@dataclass(frozen=True)
+class TreeHandles:
+    """The layers of a tree RNN from ``models.build_tree_rnn_model``.
+
+    Attributes:
+        composition: the ``TreeComposition`` layer; its weights are the leaf embeddings
+            ``(n_leaves, units)``, the kernels ``(n_ops, 2 * units, units)`` and the biases
+            ``(n_ops, units)``.
+        logits: the output ``Dense`` layer on the root's vector.
+    """
+
+    composition: Any
+    logits: Any
+
+
+def tree_handles(model: keras.Model) -> TreeHandles:
+    """The composition and output layers of a tree RNN (built or loaded).
+
+    Args:
+        model: a model from ``models.build_tree_rnn_model``.
+
+    Returns:
+        A ``TreeHandles``.
+
+    Raises:
+        ValueError: for a model without the tree RNN's layers.
+    """
+    _require(model, _names(model), (COMPOSITION, LOGITS), "models.build_tree_rnn_model")
+    return TreeHandles(composition=model.get_layer(COMPOSITION), logits=model.get_layer(LOGITS))
+
+
+def _numbered(model: keras.Model, present: set[str], name: Any) -> tuple[Any, ...]:
+    """The layers ``name(1)``, ``name(2)``, ... of ``model``, up to the first missing one."""
+    found: list[Any] = []
+    while name(len(found) + 1) in present:
+        found.append(model.get_layer(name(len(found) + 1)))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class VideoHandles:
+    """The named layers of a next-frame model from ``course_lib.models.video``.
+
+    Attributes:
+        convlstms: the ``ConvLSTM2D`` layers, bottom up (``build_convlstm_model``; else empty).
+        convs: the frame CNN's hidden convolutions (``build_frame_cnn_model``; else empty).
+        encoders: the hybrid's strided convolutions (``build_cnn_rnn_model``; else empty).
+        rnn: the hybrid's recurrent layer over the frame codes, or None.
+        head: the last layer, whose output ``t`` predicts frame ``t + 1``.
+    """
+
+    convlstms: tuple[Any, ...]
+    convs: tuple[Any, ...]
+    encoders: tuple[Any, ...]
+    rnn: Any
+    head: Any
+
+
+def video_handles(model: keras.Model) -> VideoHandles:
+    """The named layers of a next-frame model (built or loaded).
+
+    Args:
+        model: a model from ``models.build_convlstm_model``, ``build_frame_cnn_model`` or
+            ``build_cnn_rnn_model``.
+
+    Returns:
+        A ``VideoHandles``.
+
+    Raises:
+        ValueError: for a model without a ``frames`` input and a ``next_frame`` head.
+    """
+    present = _names(model)
+    _require(model, present, (FRAMES, NEXT_FRAME), "a builder of course_lib.models.video")
+    return VideoHandles(
+        convlstms=_numbered(model, present, convlstm_name),
+        convs=_numbered(model, present, frame_conv_name),
+        encoders=_numbered(model, present, frame_encoder_name),
+        rnn=model.get_layer(RNN) if RNN in present else None,
+        head=model.get_layer(NEXT_FRAME),
+    )
+
+
+# --- CTC speech recogniser (models.speech) ---------------------------------------------------
+
+__all__ += [
+    "SPEECH_LENGTHS",
+    "SPEECH_PAD",
+    "SPEECH_BLANKS",
+    "speech_conv_name",
+    "speech_conv_norm_name",
+    "speech_rnn_name",
+    "speech_dropout_name",
+    "SpeechHandles",
+    "speech_handles",
+]
+
+SPEECH_LENGTHS = "lengths"  # each utterance's valid frames, read from its padding
+SPEECH_PAD = "pad_to_stride"  # zero frames up to a multiple of the total time stride
+SPEECH_BLANKS = "padding_blanks"  # sure blanks on the padded output frames, after ``logits``
+
+
+def speech_conv_name(index: int) -> str:
+    """Name of convolution ``index`` (from 1) of the speech model's front end: ``conv<index>``."""
+    return f"conv{index}"
+
+
+def speech_conv_norm_name(index: int) -> str:
+    """Name of the batch normalisation after convolution ``index``: ``conv<index>_norm``."""
+    return f"conv{index}_norm"
+
+
+def speech_rnn_name(index: int) -> str:
+    """Name of bidirectional recurrent layer ``index`` (from 1, bottom up): ``birnn<index>``."""
+    return f"birnn{index}"
+
+
+def speech_dropout_name(index: int) -> str:
+    """Name of the dropout after recurrent layer ``index`` (speech model): ``dropout<index>``."""
+    return f"dropout{index}"
+
+
+@dataclass(frozen=True)
+class SpeechHandles:
+    """The layers of a CTC speech recogniser from ``models.build_ctc_speech_model``.
+
+    Attributes:
+        convs: the front end's ``Conv1D`` layers, in order.
+        norms: the ``BatchNormalization`` layer after each convolution.
+        rnns: the ``Bidirectional`` recurrent layers, bottom up.
+        dropouts: per recurrent layer, its output's ``Dropout`` layer, or None.
+        logits: the ``Dense`` layer that scores the symbols of every output frame.
+        blanks: the ``BlankMasked`` layer that makes every padded output frame a sure blank.
+    """
+
+    convs: tuple[Any, ...]
+    norms: tuple[Any, ...]
+    rnns: tuple[Any, ...]
+    dropouts: tuple[Any, ...]
+    logits: Any
+    blanks: Any
+
+
+def speech_handles(model: keras.Model) -> SpeechHandles:
+    """The layers of a model from ``models.build_ctc_speech_model`` (built or loaded).
+
+    Args:
+        model: the recogniser.
+
+    Returns:
+        A ``SpeechHandles``.
+
+    Raises:
+        ValueError: for a model without the recogniser's layers.
+    """
+    present = _names(model)
+    _require(
+        model,
+        present,
+        (speech_conv_name(1), speech_rnn_name(1), LOGITS, SPEECH_BLANKS),
+        "models.build_ctc_speech_model",
+    )
+
+    def count(name: Any) -> int:
+        n = 0
+        while name(n + 1) in present:
+            n += 1
+        return n
+
+    convs = range(1, count(speech_conv_name) + 1)
+    rnns = range(1, count(speech_rnn_name) + 1)
+    dropouts = [speech_dropout_name(i) for i in rnns]
+    return SpeechHandles(
+        convs=tuple(model.get_layer(speech_conv_name(i)) for i in convs),
+        norms=tuple(model.get_layer(speech_conv_norm_name(i)) for i in convs),
+        rnns=tuple(model.get_layer(speech_rnn_name(i)) for i in rnns),
+        dropouts=tuple(model.get_layer(d) if d in present else None for d in dropouts),
+        logits=model.get_layer(LOGITS),
+        blanks=model.get_layer(SPEECH_BLANKS),
+    )

@@ -95,3 +95,52 @@ def test_caption_handles_survive_saving(attention, tmp_path):
         np.testing.assert_allclose(a, b, atol=1e-5)
     with pytest.raises(ValueError, match="build_caption_model"):
         handles.caption_handles(models.build_char_language_model(5, units=2))
+
+
+# --- CTC speech recogniser ---
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.1])
+def test_speech_handles_survive_saving(dropout, tmp_path):
+    model = models.build_ctc_speech_model(
+        6, 4, filters=3, time_strides=(2, 2, 1), units=2, rnn_layers=2, dropout=dropout
+    )
+    parts = handles.speech_handles(model)
+    assert len(parts.convs) == len(parts.norms) == 3
+    assert [r.name for r in parts.rnns] == ["birnn1", "birnn2"]
+    assert all(isinstance(r, keras.layers.Bidirectional) for r in parts.rnns)
+    assert all((d is None) == (dropout == 0) for d in parts.dropouts)
+    assert parts.logits.units == 4 and parts.convs[0].strides == (2,)
+    assert _names(handles.speech_handles(_reload(model, tmp_path))) == _names(parts)
+    with pytest.raises(ValueError, match="build_ctc_speech_model"):
+        handles.speech_handles(models.build_char_language_model(5, units=2))
+
+
+# --- tree RNN and next-frame video models ---------------------------------------------------------
+
+
+def test_tree_handles_survive_saving(tmp_path):
+    model = models.build_tree_rnn_model(n_ops=3, units=4, n_classes=5)
+    parts = handles.tree_handles(model)
+    embeddings, kernel, bias = (np.asarray(w) for w in parts.composition.weights)
+    assert embeddings.shape == (10, 4) and kernel.shape == (3, 8, 4) and bias.shape == (3, 4)
+    assert parts.logits.units == 5
+    assert _names(handles.tree_handles(_reload(model, tmp_path))) == _names(parts)
+    with pytest.raises(ValueError, match="build_tree_rnn_model"):
+        handles.tree_handles(models.build_char_language_model(5, units=2))
+
+
+def test_video_handles_cover_every_video_builder(tmp_path):
+    shape = (8, 8, 1)
+    convlstm = models.build_convlstm_model(shape, filters=(3, 2), kernel_size=3)
+    parts = handles.video_handles(convlstm)
+    assert [layer.filters for layer in parts.convlstms] == [3, 2]
+    assert parts.convs == parts.encoders == () and parts.rnn is None
+    assert parts.head is convlstm.layers[-1]
+    assert _names(handles.video_handles(_reload(convlstm, tmp_path))) == _names(parts)
+    cnn = handles.video_handles(models.build_frame_cnn_model(shape, filters=(4, 4)))
+    assert len(cnn.convs) == 2 and cnn.convlstms == () and cnn.rnn is None
+    hybrid = handles.video_handles(models.build_cnn_rnn_model(shape, conv_filters=(2,), units=3))
+    assert len(hybrid.encoders) == 1 and hybrid.rnn.units == 3 and hybrid.convlstms == ()
+    with pytest.raises(ValueError, match="course_lib.models.video"):
+        handles.video_handles(models.build_char_language_model(5, units=2))

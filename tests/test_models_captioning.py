@@ -209,3 +209,73 @@ def test_cell_head_classifies_each_quarter_of_the_grid(data, attention):
 
 def _targets(s):
     return scenes.encode_captions(s.captions, VOCAB, STEPS)[1]
+
+
+# --- training and evaluation helpers (notebook 09) ---
+
+
+def test_fit_captioner_trains_both_heads_and_prints_one_line(data, capsys):
+    s, inputs, targets = data
+    keras.utils.set_random_seed(0)
+    model = cap.build_caption_model(
+        len(VOCAB), STEPS, units=8, embed_dim=4, filters=(4, 4, 4), cell_head=True
+    )
+    fit = cap.fit_captioner(
+        model,
+        s.images,
+        inputs,
+        targets,
+        scenes.cell_labels(s.objects),
+        epochs=2,
+        batch_size=8,
+        learning_rate=1e-2,
+    )
+    assert fit.epochs == 2 and len(fit.history["logits_loss"]) == 2
+    assert np.isfinite(fit.final("cell_digits_loss"))
+    assert fit.history["logits_loss"][-1] < fit.history["logits_loss"][0]
+    printed = capsys.readouterr().out
+    assert printed.count("\n") == 1 and "caption loss" in printed and "cell loss" in printed
+    with pytest.raises(ValueError, match="learning_rate"):
+        cap.fit_captioner(
+            model, s.images, inputs, targets, None, epochs=1, batch_size=8, learning_rate=0
+        )
+
+
+def test_caption_scores_and_digit_accuracy_of_references_and_of_a_wrong_digit(data):
+    s, _, _ = data
+    perfect = cap.caption_scores(s.captions, s)
+    assert list(perfect) == ["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "scene accuracy"]
+    assert all(v == pytest.approx(1.0) for v in perfect.values())
+    assert cap.digit_accuracy(s.captions, s.objects) == 1.0
+    # name another digit in place of the first one of every caption
+    wrong = []
+    for caption in s.captions:
+        other = next(w for w in scenes.DIGIT_WORDS if w not in caption)
+        wrong.append(caption[:3] + [other] + caption[4:])
+    scores = cap.caption_scores(wrong, s)
+    assert scores["scene accuracy"] == 0.0 and scores["BLEU-1"] < 1.0
+    digits = sum(len(objs) for objs in s.objects)
+    assert cap.digit_accuracy(wrong, s.objects) == pytest.approx(1 - len(s) / digits)
+    assert cap.digit_accuracy([["not", "a", "caption"]] * len(s), s.objects) == 0.0
+    with pytest.raises(ValueError, match="same length"):
+        cap.digit_accuracy(s.captions[:2], s.objects)
+
+
+def test_attention_on_named_digits_sums_the_weights_in_the_digits_cell(data, monkeypatch):
+    s, _, _ = data
+    scene = next(i for i, objs in enumerate(s.objects) if len(objs) == 1)
+    (obj,) = s.objects[scene]
+    caption = s.captions[scene]  # "a <size> <colour> <digit>"
+    weights = np.zeros((len(caption) + 1, 16), "float32")
+    inside = [r for r in range(16) if (r // 8, r % 4 // 2) == (obj.row, obj.col)]
+    weights[3, inside] = [0.4, 0.2, 0.1, 0.05]  # while writing the digit word
+    weights[3, [r for r in range(16) if r not in inside][0]] = 0.25
+    monkeypatch.setattr(cap, "caption_attention", lambda *args: [weights])
+    one = slice(scene, scene + 1)
+    gaze = cap.attention_on_named_digits(None, s.images[one], [caption], s.objects[one], VOCAB)
+    assert gaze == pytest.approx(0.75)
+    monkeypatch.undo()
+    model = cap.build_caption_model(len(VOCAB), STEPS, units=8, filters=(4, 4, 4))
+    real = cap.caption_inference_models(model)
+    value = cap.attention_on_named_digits(real, s.images[:4], s.captions[:4], s.objects[:4], VOCAB)
+    assert 0.0 <= value <= 1.0

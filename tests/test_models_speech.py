@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib import models
+from course_lib import handles, models
 from course_lib.models import speech as speech_models
 
 
@@ -22,8 +22,9 @@ def test_shapes_and_downsampling():
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 def test_recurrent_layers_are_bidirectional_and_cudnn_eligible(cell):
     model = models.build_ctc_speech_model(8, 4, filters=4, units=5, rnn_layers=2, cell=cell)
-    for i in (1, 2):
-        bi = model.get_layer(f"birnn{i}")
+    parts = handles.speech_handles(model)
+    assert len(parts.rnns) == 2
+    for bi in parts.rnns:
         assert isinstance(bi, keras.layers.Bidirectional)
         layer = bi.forward_layer
         assert layer.return_sequences
@@ -33,10 +34,10 @@ def test_recurrent_layers_are_bidirectional_and_cudnn_eligible(cell):
         if cell == "gru":
             assert layer.reset_after
     gates = 3 if cell == "gru" else 4
-    first = model.get_layer("birnn1")
+    first = parts.rnns[0]
     per_direction = gates * 5 * (4 + 5 + 1) + (gates * 5 if cell == "gru" else 0)
     assert first.count_params() == 2 * per_direction
-    assert model.get_layer("logits").units == 4
+    assert parts.logits.units == 4
 
 
 def _batch_of(*utterances, frames=None):
@@ -151,3 +152,51 @@ def test_bad_arguments():
         models.build_ctc_speech_model(8, 4, dropout=1.0)
     with pytest.raises(ValueError, match="units"):
         models.build_ctc_speech_model(8, 4, units=0)
+
+
+# --- running a recogniser over a dataset and decoding it (notebook 10) ---
+
+
+def _sure_logits(paths, classes=5):
+    """Logits that put almost all the probability on one label per frame."""
+    logits = np.full((len(paths), len(paths[0]), classes), -10.0, "float32")
+    for i, path in enumerate(paths):
+        logits[i, np.arange(len(path)), path] = 10.0
+    return logits
+
+
+def test_transcribe_and_prefix_beam_texts_read_confident_frames():
+    from course_lib.data.speech import ALPHABET
+
+    a, b = ALPHABET.index("a") + 1, ALPHABET.index("b") + 1
+    batches = [_sure_logits([[a, 0, a, b, b, 0]]), _sure_logits([[0, b, 0, 0, 0, 0], [a] * 6])]
+    for texts in (
+        speech_models.transcribe_batches(batches),
+        speech_models.transcribe_batches(batches, "beam_search", beam_width=4),
+        speech_models.prefix_beam_texts(batches, beam_width=4),
+    ):
+        assert texts == ["aab", "b", "a"]
+
+    def only_b(prefix, k):  # a language model that finds every label but "b" unlikely
+        return 0.0 if k == b else -50.0
+
+    fused = speech_models.prefix_beam_texts(
+        [_sure_logits([[a, 0, 0, 0]]) * 0.05], beam_width=8, lm=only_b, alpha=1.0
+    )
+    assert fused != ["a"]
+
+
+def test_predict_batches_returns_logits_and_references_in_dataset_order():
+    import tensorflow as tf
+
+    from course_lib.data.speech import encode_texts
+
+    keras.utils.set_random_seed(5)
+    model = models.build_ctc_speech_model(6, 29, filters=4, units=3, rnn_layers=1)
+    x = np.random.default_rng(5).normal(size=(5, 12, 6)).astype("float32")
+    y = encode_texts(["one", "two", "three", "four", "five"])
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
+    batches, refs = speech_models.predict_batches(model, dataset)
+    assert refs == ["one", "two", "three", "four", "five"]
+    assert [len(b) for b in batches] == [2, 2, 1]
+    np.testing.assert_allclose(np.concatenate(batches), model.predict_on_batch(x), atol=1e-5)

@@ -33,13 +33,15 @@ import numpy as np
 from keras import ops
 
 from course_lib import handles as names
-from course_lib._checks import choice, flag, positive_int, probability
+from course_lib._args import choice, flag, positive_int, probability
 from course_lib.handles import caption_handles
 from course_lib.layers import RegionCoordinates, ShowAttendTellCell
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 if TYPE_CHECKING:
+    from course_lib.data.scenes import CaptionedScenes, SceneObject
     from course_lib.data.text import TokenVocabulary
+    from course_lib.training import FitResult
 
 __all__ = [
     "build_image_encoder_model",
@@ -49,6 +51,10 @@ __all__ = [
     "caption_images",
     "caption_attention",
     "continue_captions",
+    "fit_captioner",
+    "caption_scores",
+    "digit_accuracy",
+    "attention_on_named_digits",
 ]
 
 
@@ -431,3 +437,156 @@ def continue_captions(
         generated[:, t] = log_probs.argmax(axis=-1)
         log_probs, state = inference.step_fn(generated[:, t], state)
     return [list(p) + vocab.decode(row) for p, row in zip(prefixes, generated, strict=True)]
+
+
+def fit_captioner(
+    model: keras.Model,
+    images: np.ndarray,
+    tokens: np.ndarray,
+    targets: np.ndarray,
+    cell_targets: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    cell_loss_weight: float = 0.5,
+    verbose: bool = True,
+) -> FitResult:
+    """Compile and train a captioner built with ``cell_head=True`` (notebook 09's recipe).
+
+    Adam with gradient clipping (norm 1) and a learning rate that decays to zero along a cosine
+    over the whole run; the loss is the masked cross-entropy of the words (padding, id 0, left
+    out) plus ``cell_loss_weight`` times the cross-entropy of the cell head.
+
+    Args:
+        model: from ``build_caption_model(..., cell_head=True)``, uncompiled.
+        images: float32 ``(n, H, W, C)``.
+        tokens: int ``(n, max_len)``, the decoder's inputs (``data.scenes.encode_captions``).
+        targets: int ``(n, max_len)``, the next words (0 pads).
+        cell_targets: int ``(n, 4)``, the digit in each cell of the scene (10: empty).
+        epochs: passes over the data.
+        batch_size: scenes per step.
+        learning_rate: the learning rate at the first step.
+        cell_loss_weight: weight of the cell head's loss (0 trains the head through the
+            captions only).
+        verbose: print one line with the weights, epochs, time per epoch and final losses.
+
+    Returns:
+        The ``training.FitResult`` (silent training: Keras prints nothing per epoch).
+
+    Raises:
+        ValueError: for a bad epoch count, batch size or learning rate.
+    """
+    from course_lib.training import fit
+
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate must be positive; got {learning_rate!r}.")
+    batches = -(-len(images) // batch_size) * epochs
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=batches)
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
+        loss=[
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0),  # words
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True),  # cell digits
+        ],
+        loss_weights=[1.0, cell_loss_weight],
+    )
+    result = fit(
+        model,
+        [images, tokens],
+        [targets, cell_targets],
+        batch_size=batch_size,
+        epochs=epochs,
+        verbose=0,
+    )
+    if verbose:
+        print(
+            f"{model.name}: {model.count_params():,} weights, {result.epochs} epochs, "
+            f"{result.seconds_per_epoch:.1f} s/epoch, final caption loss "
+            f"{result.final(f'{names.LOGITS}_loss'):.3f}, "
+            f"cell loss {result.final(f'{names.CELL_DIGITS}_loss'):.3f}"
+        )
+    return result
+
+
+def caption_scores(captions: list[list[str]], scenes: CaptionedScenes) -> dict[str, float]:
+    """BLEU-1 to BLEU-4 against every reference of each scene, and the scene accuracy.
+
+    Args:
+        captions: one generated caption (a word list) per scene.
+        scenes: the scenes, with their ``references`` and ``objects``.
+
+    Returns:
+        ``{"BLEU-1": ..., "BLEU-2": ..., "BLEU-3": ..., "BLEU-4": ..., "scene accuracy": ...}``,
+        each in [0, 1] (``metrics.bleu`` and ``metrics.scene_accuracy``).
+    """
+    from course_lib import metrics
+
+    row = {f"BLEU-{n}": metrics.bleu(scenes.references, captions, max_order=n) for n in range(1, 5)}
+    row["scene accuracy"] = metrics.scene_accuracy(captions, scenes.objects)
+    return row
+
+
+def digit_accuracy(captions: list[list[str]], objects: list[list[SceneObject]]) -> float:
+    """The fraction of the scenes' digits whose class the caption names.
+
+    Colour, size and place do not count, and a caption that does not parse names no digit.
+
+    Args:
+        captions: one caption (a word list) per scene.
+        objects: each scene's ``data.scenes.SceneObject`` list.
+
+    Returns:
+        The fraction in [0, 1], over all the digits of all the scenes.
+
+    Raises:
+        ValueError: if the two lists differ in length or are empty.
+    """
+    from course_lib.data.scenes import parse_caption
+
+    if len(captions) != len(objects) or not captions:
+        raise ValueError("captions and objects must be non-empty and of the same length.")
+    hits = []
+    for caption, objs in zip(captions, objects, strict=True):
+        parsed = parse_caption(caption)
+        named = {digit for digit, _, _ in parsed.objects} if parsed else set()
+        hits += [o.digit in named for o in objs]
+    return float(np.mean(hits))
+
+
+def attention_on_named_digits(
+    inference: CaptionInference,
+    images: np.ndarray,
+    captions: list[list[str]],
+    objects: list[list[SceneObject]],
+    vocab: TokenVocabulary,
+) -> float:
+    """Mean attention weight inside the cell of the digit being named, over the digit words.
+
+    For every digit word of a caption that names a digit of its scene, the weights the decoder
+    used to choose that word are summed over the regions of the 4x4 grid (row-major, 2x2 regions
+    per cell of the scene) that lie in the digit's cell. Attention spread evenly scores 0.25.
+
+    Args:
+        inference: from ``caption_inference_models`` of an attention captioner on a 4x4 grid.
+        images: float32 ``(n, H, W, C)``.
+        captions: ``n`` word lists (e.g. the model's own greedy captions).
+        objects: each scene's ``data.scenes.SceneObject`` list.
+        vocab: the ``TokenVocabulary``.
+
+    Returns:
+        The mean weight in [0, 1] (NaN when no caption names a digit of its scene).
+    """
+    from course_lib.data.scenes import DIGIT_WORDS
+
+    cell_of_region = [(r // 4 // 2, r % 4 // 2) for r in range(16)]  # 4x4 grid, 2x2 per cell
+    mass = []
+    all_weights = caption_attention(inference, images, captions, vocab)
+    for words, objs, w in zip(captions, objects, all_weights, strict=True):
+        cell_of = {DIGIT_WORDS[o.digit]: (o.row, o.col) for o in objs}
+        for t, word in enumerate(words):
+            if word in cell_of:  # a digit word that names a digit of this scene
+                mass.append(sum(w[t, r] for r in range(16) if cell_of_region[r] == cell_of[word]))
+    return float(np.mean(mass))

@@ -3,6 +3,10 @@
 Batches of utterances are padded at the end with all-zero frames (``data.speech.speech_dataset``).
 The model finds each utterance's length from that padding and masks what lies beyond it, so the
 scores it gives an utterance's frames do not depend on the other utterances of its batch.
+
+``predict_batches`` runs a trained recogniser over a dataset; ``transcribe_batches`` (Keras'
+decoders) and ``prefix_beam_texts`` (``decoding.ctc``'s prefix beam search, with optional
+shallow fusion of a language model) turn its scores into text.
 """
 
 from __future__ import annotations
@@ -11,13 +15,18 @@ import math
 from typing import Any
 
 import keras
+import numpy as np
 from keras import ops
 
-from course_lib._checks import choice, positive_int, probability
+from course_lib import handles as names
+from course_lib._args import choice, positive_int, probability
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
     "build_ctc_speech_model",
+    "predict_batches",
+    "transcribe_batches",
+    "prefix_beam_texts",
     "PaddingLengths",
     "PadToMultiple",
     "FrameMask",
@@ -202,6 +211,9 @@ def build_ctc_speech_model(
     frames therefore do not depend on how much padding its batch adds, and the CTC loss over the
     padded batch equals the loss over each utterance's own frames.
 
+    The layers' names are those of ``course_lib.handles``; reach the layers through
+    ``handles.speech_handles(model)``.
+
     Args:
         n_features: features per input frame (mel channels).
         n_classes: symbols including the blank (``len(ALPHABET) + 1``).
@@ -234,23 +246,115 @@ def build_ctc_speech_model(
     cell = choice(cell, "cell", ("gru", "lstm"))
     dropout = probability(dropout, "dropout", allow_one=False)
     inputs = keras.Input((None, n_features), name="log_mel")
-    lengths = PaddingLengths(name="lengths")(inputs)
-    x = PadToMultiple(math.prod(time_strides), name="pad_to_stride")(inputs)
+    lengths = PaddingLengths(name=names.SPEECH_LENGTHS)(inputs)
+    x = PadToMultiple(math.prod(time_strides), name=names.SPEECH_PAD)(inputs)
     factor = 1
     for i, stride in enumerate(time_strides, start=1):
         factor *= stride
         x = keras.layers.Conv1D(
-            filters, kernel_size, strides=stride, padding="same", use_bias=False, name=f"conv{i}"
+            filters,
+            kernel_size,
+            strides=stride,
+            padding="same",
+            use_bias=False,
+            name=names.speech_conv_name(i),
         )(x)
         mask = FrameMask(factor, name=f"conv{i}_mask")([x, lengths])
-        x = keras.layers.BatchNormalization(name=f"conv{i}_norm")(x, mask=mask)
+        x = keras.layers.BatchNormalization(name=names.speech_conv_norm_name(i))(x, mask=mask)
         x = keras.layers.ReLU(name=f"conv{i}_relu")(x)
         x = ZeroMasked(name=f"conv{i}_zero_padding")([x, mask])
     for i in range(1, rnn_layers + 1):
         layer = recurrent_layer(cell, units, name=f"{cell}{i}", return_sequences=True)
-        x = keras.layers.Bidirectional(layer, name=f"birnn{i}")(x, mask=mask)
+        x = keras.layers.Bidirectional(layer, name=names.speech_rnn_name(i))(x, mask=mask)
         if dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"dropout{i}")(x)
-    logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name="logits")(x)
-    logits = BlankMasked(dtype=OUTPUT_DTYPE, name="padding_blanks")([logits, mask])
+            x = keras.layers.Dropout(dropout, name=names.speech_dropout_name(i))(x)
+    logits = keras.layers.Dense(n_classes, dtype=OUTPUT_DTYPE, name=names.LOGITS)(x)
+    logits = BlankMasked(dtype=OUTPUT_DTYPE, name=names.SPEECH_BLANKS)([logits, mask])
     return keras.Model(inputs, logits, name=f"ctc_{cell}_speech")
+
+
+def predict_batches(model: keras.Model, dataset: Any) -> tuple[list[np.ndarray], list[str]]:
+    """Per-frame logits of every batch of a speech dataset, and the reference transcripts.
+
+    Args:
+        model: a recogniser from ``build_ctc_speech_model``.
+        dataset: batches ``(features, labels)`` from ``data.speech.speech_dataset`` (unshuffled,
+            so the order is the same every time).
+
+    Returns:
+        ``(batches, refs)``: one float32 array ``(batch, out_frames, classes)`` per batch, and
+        every utterance's transcript in the same order (``data.speech.decode_labels``).
+    """
+    from course_lib.data.speech import decode_labels
+
+    batches = [(model.predict_on_batch(x), y.numpy()) for x, y in dataset]
+    refs = [decode_labels(row) for _, y in batches for row in y]
+    return [logits for logits, _ in batches], refs
+
+
+def transcribe_batches(
+    batches: list[np.ndarray], strategy: str = "greedy", beam_width: int = 16
+) -> list[str]:
+    """Decode batches of logits to text with ``keras.ops.ctc_decode`` (``decoding.ctc_decode``).
+
+    Args:
+        batches: logits ``(batch, frames, classes)`` per batch, blank at 0 (padded frames are
+            sure blanks, so every frame is decoded).
+        strategy: ``"greedy"`` or ``"beam_search"``.
+        beam_width: beams kept by beam search.
+
+    Returns:
+        One transcript per utterance, batch after batch.
+    """
+    from course_lib.data.speech import decode_labels
+    from course_lib.decoding.ctc import ctc_decode_texts
+
+    return [
+        text
+        for logits in batches
+        for text in ctc_decode_texts(
+            logits, decode_labels, strategy=strategy, beam_width=beam_width
+        )
+    ]
+
+
+def prefix_beam_texts(
+    batches: list[np.ndarray],
+    *,
+    beam_width: int = 16,
+    lm: Any = None,
+    alpha: float = 0.0,
+    beta: float = 0.0,
+    min_log_prob: float = -math.inf,
+) -> list[str]:
+    """Prefix beam search (``decoding.ctc_prefix_beam_search``) on every row, as text.
+
+    Args:
+        batches: logits ``(batch, frames, classes)`` per batch, blank at 0.
+        beam_width: prefixes kept after each frame.
+        lm: ``lm(prefix, k)`` -> ``log P(k | prefix)`` for shallow fusion (e.g.
+            ``decoding.bigram_lm``), or None.
+        alpha: the language model's weight.
+        beta: the bonus per label of the transcript.
+        min_log_prob: labels below this log-probability on a frame are not tried.
+
+    Returns:
+        The best transcript of each utterance, batch after batch.
+    """
+    from course_lib.data.speech import decode_labels
+    from course_lib.decoding.ctc import ctc_prefix_beam_search
+
+    texts = []
+    for logits in batches:
+        log_probs = np.asarray(ops.log_softmax(logits, axis=-1), dtype="float64")
+        for lp in log_probs:
+            best = ctc_prefix_beam_search(
+                lp,
+                beam_width=beam_width,
+                lm=lm,
+                alpha=alpha,
+                beta=beta,
+                min_log_prob=min_log_prob,
+            )[0]
+            texts.append(decode_labels(best.labels))
+    return texts
