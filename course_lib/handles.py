@@ -9,7 +9,11 @@ that code gets the layer from a handles object, never from a name string of its 
   model from ``models.stacked``;
 - ``seq2seq_handles(model)``: every layer of a model from ``models.build_seq2seq_model``;
 - ``caption_handles(model)``: the layers of a model from ``models.build_caption_model`` that the
-  inference models reuse.
+  inference models reuse;
+- ``tree_handles(model)``: the composition and output layers of a tree RNN (``models.tree``);
+- ``video_handles(model)``: the ConvLSTM layers and heads of the next-frame models
+  (``models.video``);
+- ``speech_handles(model)``: the layers of the CTC speech recogniser (``models.speech``).
 
 The functions look the layers up by these names, so a model loaded from a ``.keras`` file yields
 the same handles as the one that was saved (attributes set on a functional model are not saved).
