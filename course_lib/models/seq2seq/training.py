@@ -138,9 +138,10 @@ def train_seq2seq_from_config(
         attention: ``"none"``, ``"bahdanau"`` or ``"luong"``.
         units: size of each encoder direction.
         epochs: passes over the data.
-        name: names the model, e.g. ``"g2p_bahdanau"``. At the full profile a checkpoint is kept
-            after every epoch (``saving.backup_dir``), so a rerun resumes from the last finished
-            one; at every profile the trained model is saved with ``saving.save_for_reuse``,
+        name: names the model, e.g. ``"g2p_bahdanau"``. When it trains on the whole dictionary
+            (``cfg.g2p_train`` is None: tens of minutes per model) a checkpoint is kept after
+            every epoch (``saving.backup_dir``), so a rerun resumes from the last finished one;
+            in every run the trained model is saved with ``saving.save_for_reuse``,
             recorded with what it depends on: the arrays, the vocabulary sizes, ``attention``,
             ``units``, ``epochs`` and the settings above. None: not saved.
         load_from: notebooks whose saved model ``name`` to load instead of training (this
@@ -156,6 +157,8 @@ def train_seq2seq_from_config(
     if load_from is not None and name is None:
         raise ValueError("load_from needs the name the model was saved under, e.g. 'g2p_luong'.")
     fits: list[FitResult] = []
+
+    whole_dictionary = cfg.get("g2p_train", 0) is None
 
     def train() -> keras.Model:
         model, result = train_seq2seq(
@@ -174,7 +177,7 @@ def train_seq2seq_from_config(
             seed=cfg.seed,
             verbose=cfg.fit_verbose,
             strategy=distribution_strategy(cfg),
-            backup_dir=saving.backup_dir(cfg, name) if name and cfg.profile == "full" else None,
+            backup_dir=saving.backup_dir(cfg, name) if name and whole_dictionary else None,
         )
         fits.append(result)
         return model
