@@ -312,3 +312,23 @@ def test_lab_log_check_passes_plain_prose():
         "**Time on a 2-core CPU:** quick under a minute, standard under 5 minutes."
     )
     assert lab_log_phrases(prose) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_cell_ends_by_displaying_an_exercise_checkers_verdict(path):
+    """An exercise checker returns True or False; a cell that ends with the bare call shows it."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    shown = []
+    for i, cell in enumerate(_cells(path)):
+        if cell["cell_type"] != "code":
+            continue
+        body = ast.parse(TransformerManager().transform_cell(_source(cell))).body
+        last = body[-1] if body else None
+        if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+            name = ast.unparse(last.value.func).rpartition(".")[2]
+            if name.startswith("check_"):
+                shown.append(f"cell {i}: {ast.unparse(last.value)}")
+    assert not shown, "assign the verdict (exercise_1 = ...): " + "; ".join(shown)
