@@ -33,7 +33,7 @@ import numpy as np
 from keras import ops
 
 from course_lib import handles as names
-from course_lib._args import choice, flag, positive_int, probability
+from course_lib._args import choice, finite_float, flag, positive_int, probability
 from course_lib.handles import caption_handles
 from course_lib.layers import RegionCoordinates, ShowAttendTellCell
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
@@ -481,8 +481,7 @@ def fit_captioner(
 
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive; got {learning_rate!r}.")
+    learning_rate = finite_float(learning_rate, "learning_rate", above=0.0)
     batches = -(-len(images) // batch_size) * epochs
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=batches)
     model.compile(
