@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from course_lib import settings
+from course_lib._quiet import native_stderr_filtered
 from course_lib.paths import MIXED_PRECISION_ENV_VAR, PROFILE_ENV_VAR
 from course_lib.profiles import Config, current_profile, current_seed
 
@@ -105,33 +106,37 @@ def setup_notebook(
     cfg = notebook.config(profile, seed, **overrides)
 
     # TensorFlow's C++ and Python loggers print start-up and tracing chatter that buries what a
-    # learner needs to see; errors still raise. Set TF_CPP_MIN_LOG_LEVEL yourself to see it.
+    # learner needs to see; errors still raise, and native lines that are not known start-up noise
+    # still print. Set TF_CPP_MIN_LOG_LEVEL yourself to see more.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import keras
-    import numpy as np
-    import tensorflow as tf
+    with native_stderr_filtered():
+        import keras
+        import numpy as np
+        import tensorflow as tf
 
-    if keras.backend.backend() != "tensorflow":
-        raise ValueError(
-            f"this course runs Keras on TensorFlow, but KERAS_BACKEND={keras.backend.backend()!r}; "
-            "restart the kernel with KERAS_BACKEND unset or set to 'tensorflow'."
-        )
-    tf.get_logger().setLevel("ERROR")
-    keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
-    if deterministic:
-        tf.config.experimental.enable_op_determinism()
-    # Ampere and newer GPUs run float32 matrix products in TensorFloat-32 by default (a 10-bit
-    # mantissa, errors near 1e-3), too coarse for the from-scratch checks at 1e-5: keep float32.
-    tf.config.experimental.enable_tensor_float_32_execution(False)
-    keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+        if keras.backend.backend() != "tensorflow":
+            raise ValueError(
+                "this course runs Keras on TensorFlow, but "
+                f"KERAS_BACKEND={keras.backend.backend()!r}; restart the kernel with "
+                "KERAS_BACKEND unset or set to 'tensorflow'."
+            )
+        tf.get_logger().setLevel("ERROR")
+        keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow generators
+        if deterministic:
+            tf.config.experimental.enable_op_determinism()
+        # Ampere and newer GPUs run float32 matrix products in TensorFloat-32 by default (a 10-bit
+        # mantissa, errors near 1e-3), too coarse for the from-scratch checks at 1e-5: keep
+        # float32.
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+        keras.mixed_precision.set_global_policy("mixed_float16" if mixed else "float32")
+        device = device_description()
 
-    from course_lib.plots import apply_style
+        from course_lib.plots import apply_style
 
-    apply_style()
+        apply_style()
 
     if verbose:
-        device = device_description()
         where = "Google Colab" if in_colab() else platform.node() or "local machine"
         print(f"notebook   {name}")
         print(f"profile    {profile}   (set {PROFILE_ENV_VAR} to quick, standard or full)")

@@ -22,7 +22,9 @@ models, on a GPU, with ``deterministic=False``.
 from __future__ import annotations
 
 import statistics
+import sys
 import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,12 +102,12 @@ def fit(
     validation_data: Any = None,
     early_stopping_patience: int | None = None,
     stop_at: tuple[str, str, float] | None = None,
-    verbose: int = 2,
+    verbose: int = 1,
     callbacks: list[keras.callbacks.Callback] | None = None,
     backup_dir: str | Path | None = None,
     **kwargs: Any,
 ) -> FitResult:
-    """Train a compiled model with Keras' progress output and return a ``FitResult``.
+    """Train a compiled model, showing one progress line, and return a ``FitResult``.
 
     Args:
         model: a compiled Keras model.
@@ -120,22 +122,25 @@ def fit(
         stop_at: ``(metric, ">=" or "<=", value)``, e.g. ``("val_accuracy", ">=", 0.99)``:
             stop as soon as the metric reaches the value from the named side, and record the
             epoch in ``epochs_to_target``: how fast a model learns, measured.
-        verbose: Keras' verbosity: 1 a progress bar, 2 one line per epoch (the default, which
-            reads well in saved notebooks), 0 silent.
+        verbose: 1 (the default) shows one line per model that each epoch updates in place (in
+            a notebook, a terminal and a saved notebook alike) and ends as a summary; 2 prints one
+            line per epoch; 0 is silent. Keras' own progress bars are never shown.
         callbacks: extra Keras callbacks.
         backup_dir: a folder (e.g. ``saving.backup_dir(cfg, "lm")``) where
             ``keras.callbacks.BackupAndRestore`` saves the model and optimizer after every
             epoch: an interrupted run called again with the same folder resumes after the last
             finished epoch (its history then holds the epochs of this call only); the folder is
             deleted when training ends normally.
-        **kwargs: passed to ``model.fit``.
+        **kwargs: passed to ``model.fit``. ``shuffle`` defaults to False for a
+            ``tf.data.Dataset`` or a generator, which shuffle themselves (Keras would ignore
+            True and warn), and to Keras' True otherwise.
 
     Returns:
         A ``FitResult``.
 
     Raises:
-        ValueError: if the model is not compiled, ``epochs`` is not a positive integer, or early
-            stopping is asked for without validation data.
+        ValueError: if the model is not compiled, ``epochs`` is not a positive integer,
+            ``verbose`` is not 0, 1 or 2, or early stopping is asked for without validation data.
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a keras.Model; got {type(model).__name__}.")
@@ -143,6 +148,13 @@ def fit(
         raise ValueError(f"model {model.name!r} is not compiled; call model.compile(...) first.")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer; got {epochs!r}.")
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(
+            f"verbose must be 0 (silent), 1 (one line updated in place) or 2 (a line per "
+            f"epoch); got {verbose!r}."
+        )
+    if "shuffle" not in kwargs and _shuffles_itself(x):
+        kwargs["shuffle"] = False
     callbacks = list(callbacks or [])
     if backup_dir is not None:
         if not str(backup_dir).strip():
@@ -171,6 +183,9 @@ def fit(
         callbacks.append(target)
     clock = _EpochClock()
     callbacks.append(clock)
+    progress = _ProgressLine(model.name, epochs, verbose) if verbose else None
+    if progress is not None:
+        callbacks.append(progress)
     if model.built and not model.optimizer.built:
         # Create the optimizer's variables (Adam's moments) now: made inside the first traced
         # training step, they make TensorFlow trace that step a second time, which takes
@@ -184,17 +199,19 @@ def fit(
         epochs=epochs,
         batch_size=batch_size,
         validation_data=validation_data,
-        verbose=verbose,
+        verbose=0,
         callbacks=callbacks,
         **kwargs,
     )
     seconds = time.perf_counter() - start
     values = {k: [float(v) for v in vs] for k, vs in history.history.items()}
     epochs_run = len(next(iter(values.values()), []))
-    if verbose:
-        print(
+    if progress is not None:
+        last = {k: v[-1] for k, v in values.items() if v}
+        progress.finish(
             f"{model.name}: {epochs_run} epochs in {seconds:.1f} s "
-            f"({seconds / max(epochs_run, 1):.2f} s/epoch), {model.count_params():,} weights"
+            f"({seconds / max(epochs_run, 1):.2f} s/epoch), {model.count_params():,} weights; "
+            f"last epoch {_format_logs(last)}"
         )
     return FitResult(
         model.name,
@@ -278,6 +295,73 @@ def train(
         batch_size=setting(batch_size, "batch_size", required=False),
         **fit_kwargs,
     )
+
+
+def _shuffles_itself(x: Any) -> bool:
+    """Whether ``model.fit`` ignores ``shuffle`` for ``x`` (a ``tf.data.Dataset``, a generator)."""
+    if isinstance(x, types.GeneratorType):
+        return True
+    import tensorflow as tf
+
+    return isinstance(x, tf.data.Dataset)
+
+
+def _format_logs(logs: Mapping[str, Any]) -> str:
+    return "  ".join(f"{key} {float(value):.4g}" for key, value in logs.items())
+
+
+def _in_notebook() -> bool:
+    """Whether code runs in a Jupyter kernel (JupyterLab, Colab, nbclient, nbval)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+class _ProgressLine(keras.callbacks.Callback):
+    """Shows training progress as one line per model, or one line per epoch (``verbose=2``).
+
+    With ``verbose=1`` the line is updated in place after every epoch: in a Jupyter kernel through
+    a display that is updated (so a saved or exported notebook keeps only the final line), on a
+    terminal by rewriting the line, and elsewhere (a log file) by printing only the final line.
+    """
+
+    def __init__(self, name: str, epochs: int, verbose: int) -> None:
+        super().__init__()
+        self.name, self.epochs, self.verbose = name, epochs, verbose
+        self._notebook = verbose == 1 and _in_notebook()
+        self._tty = verbose == 1 and not self._notebook and sys.stdout.isatty()
+        self._handle: Any = None
+        self._start = time.perf_counter()
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+        self._show(f"{self.name}: training for {self.epochs} epochs...")
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        elapsed = time.perf_counter() - self._start
+        line = f"{self.name}  epoch {epoch + 1}/{self.epochs}  {_format_logs(logs or {})}"
+        self._show(f"{line}  ({elapsed:.1f} s)", epoch_line=True)
+
+    def finish(self, summary: str) -> None:
+        """Replace the progress line with ``summary``."""
+        self._show(summary, final=True)
+
+    def _show(self, text: str, *, epoch_line: bool = False, final: bool = False) -> None:
+        if self._notebook:
+            from IPython.display import Pretty, display
+
+            if self._handle is None:
+                self._handle = display(Pretty(text), display_id=True)
+            else:
+                self._handle.update(Pretty(text))
+        elif self._tty:
+            sys.stdout.write("\r\033[K" + text + ("\n" if final else ""))
+            sys.stdout.flush()
+        elif final or (self.verbose == 2 and epoch_line):
+            print(text, flush=True)
 
 
 class _EpochClock(keras.callbacks.Callback):

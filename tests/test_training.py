@@ -203,3 +203,65 @@ def test_train_names_the_setting_it_lacks():
         train(_model(), {"epochs": 1}, x, y, loss="mse", learning_rate=0.1)
     result = train(_model(), cfg, x, y, loss="mse", learning_rate=0.1, verbose=0)  # no batch size
     assert result.epochs == 1
+
+
+def test_fit_shows_one_line_per_model_outside_a_terminal(capsys):
+    x, y = _data()
+    fit(_model(), x, y, epochs=3, batch_size=16, validation_data=(x, y))
+    out = capsys.readouterr().out
+    # not Keras' "Epoch 1/3" and bar per epoch: one summary line with the last epoch's values
+    assert "Epoch 1/3" not in out and out.count("\n") == 1
+    assert out.startswith("lin: 3 epochs in ") and "last epoch loss " in out and "val_loss " in out
+
+
+def test_fit_verbose_2_prints_one_line_per_epoch(capsys):
+    x, y = _data()
+    fit(_model(), x, y, epochs=3, batch_size=16, verbose=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1] for line in lines[:3]] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert len(lines) == 4 and lines[3].startswith("lin: 3 epochs")
+
+
+def test_fit_updates_one_display_in_a_notebook(monkeypatch, capsys):
+    import IPython.display
+
+    from course_lib import training
+
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(obj.data)
+
+    def display(obj, display_id=False):
+        assert display_id is True
+        shown.append(obj.data)
+        return Handle()
+
+    monkeypatch.setattr(training, "_in_notebook", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", display)
+    x, y = _data()
+    fit(_model(), x, y, epochs=2, batch_size=16)
+    assert capsys.readouterr().out == ""
+    assert shown[0] == "lin: training for 2 epochs..."
+    assert shown[1].startswith("lin  epoch 1/2  loss ") and shown[2].startswith("lin  epoch 2/2")
+    assert shown[-1].startswith("lin: 2 epochs in ") and len(shown) == 4
+
+
+def test_fit_rejects_an_unknown_verbosity():
+    x, y = _data()
+    with pytest.raises(ValueError, match="verbose must be 0"):
+        fit(_model(), x, y, epochs=1, verbose=3)
+
+
+def test_fit_does_not_ask_a_dataset_to_shuffle():
+    import warnings
+
+    import tensorflow as tf
+
+    x, y = _data()
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras warns when shuffle=True reaches a Dataset
+        result = fit(_model(), batches, epochs=2, verbose=0)
+    assert result.epochs == 2
