@@ -4,9 +4,11 @@ from pathlib import Path
 import pytest
 
 from tools.run_notebooks import (
+    Progress,
     load_sweep,
     notebook_hash,
     parse_seeds,
+    run_one,
     select_notebooks,
     sweep_table,
     write_summary,
@@ -134,3 +136,46 @@ def test_load_sweep_keeps_only_runs_of_the_current_code(tmp_path):
         path.write_text(json.dumps({"notebook": "01_x", "seed": seed, "hash": digest}))
     assert len(load_sweep(tmp_path)) == 2
     assert [r["seed"] for r in load_sweep(tmp_path, {"01_x": "new"})] == [1]
+
+
+def test_progress_rewrites_one_line_on_a_terminal(capsys):
+    progress = Progress("[2/3] 07_convlstm", "quick", 43, tty=True)
+    progress.on_cell_start({"cell_type": "markdown"}, 0)
+    progress.on_cell_start({"cell_type": "code"}, 17)
+    progress.done("[2/3] 07_convlstm: pass in 1.0 s")
+    out = capsys.readouterr().out
+    assert out.startswith("\r\033[K[2/3] 07_convlstm  quick  cell 18/43 ")
+    assert out.endswith("\r\033[K[2/3] 07_convlstm: pass in 1.0 s\n") and out.count("\n") == 1
+
+
+def test_progress_prints_plainly_in_a_log(capsys):
+    progress = Progress("[1/1] 03_lstm_gates", "quick", 30, tty=False, heartbeat=3600)
+    progress.on_cell_start({"cell_type": "code"}, 4)
+    assert capsys.readouterr().out == ""  # nothing per cell before the heartbeat
+    progress.heartbeat = 0
+    progress.on_cell_start({"cell_type": "code"}, 5)
+    progress.done("[1/1] 03_lstm_gates: pass in 2.0 s")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("  [1/1] 03_lstm_gates  quick  cell 6/30")
+    assert lines[1] == "[1/1] 03_lstm_gates: pass in 2.0 s" and "\r" not in lines[0]
+
+
+def test_run_one_executes_a_notebook_quietly(tmp_path, capfd):
+    import nbformat
+
+    cells = [
+        nbformat.v4.new_markdown_cell("# A tiny notebook"),
+        nbformat.v4.new_code_cell("import sys\nprint('out')\nprint('err', file=sys.stderr)"),
+    ]
+    path = tmp_path / "00_tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    row = run_one(path, tmp_path / "out", "quick", cell_timeout=60)
+    assert row["passed"] and row["error"] is None
+    executed = nbformat.read(tmp_path / "out" / "00_tiny.ipynb", as_version=4)
+    texts = [o["text"] for o in executed.cells[1].outputs]
+    assert texts == ["out\n", "err\n"]
+    assert (tmp_path / "out" / "00_tiny.html").exists()
+    assert (tmp_path / "out" / "logs" / "00_tiny.kernel.log").exists()
+    captured = capfd.readouterr()
+    # nothing from the kernel reaches this terminal: no transport warning, no log line
+    assert "TCP" not in captured.err + captured.out and captured.err == ""

@@ -51,20 +51,39 @@ def select_notebooks(selection: str, available: list[Path]) -> list[Path]:
     return chosen
 
 
-def _progress(name: str, total: int, tty: bool):
-    started = time.perf_counter()
+class Progress:
+    """One progress line per notebook: ``[3/11] 07_convlstm  quick  cell 18/43  29.4 s``.
 
-    def on_cell_executed(cell, cell_index, **_):
+    On a terminal the line is rewritten in place as cells start and finish, then replaced by the
+    notebook's result line. Elsewhere (CI logs, a file) only the result line is printed, plus a
+    plain reminder line every ``heartbeat`` seconds so a long notebook does not look stuck.
+    """
+
+    def __init__(self, label: str, profile: str, total: int, tty: bool, heartbeat: float = 120):
+        self.label, self.profile, self.total, self.tty = label, profile, total, tty
+        self.heartbeat = heartbeat
+        self.started = self.last_print = time.perf_counter()
+
+    def restart(self) -> None:
+        self.started = self.last_print = time.perf_counter()
+
+    def line(self, cell_index: int) -> str:
+        elapsed = time.perf_counter() - self.started
+        return f"{self.label}  {self.profile}  cell {cell_index + 1}/{self.total}  {elapsed:6.1f} s"
+
+    def on_cell_start(self, cell, cell_index, **_):
         if cell.get("cell_type") != "code":
             return
-        elapsed = time.perf_counter() - started
-        line = f"  {name}: cell {cell_index + 1}/{total} done, {elapsed:6.1f} s"
-        if tty:
-            print("\r" + line, end="", flush=True)
-        else:
-            print(line, flush=True)
+        now = time.perf_counter()
+        if self.tty:
+            print("\r\033[K" + self.line(cell_index), end="", flush=True)
+        elif now - self.last_print >= self.heartbeat:
+            print("  " + self.line(cell_index), flush=True)
+            self.last_print = now
 
-    return on_cell_executed
+    def done(self, text: str) -> None:
+        """Print the notebook's result line (over the progress line on a terminal)."""
+        print(("\r\033[K" if self.tty else "") + text, flush=True)
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -90,10 +109,23 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def run_one(
-    path: Path, out_dir: Path, profile: str, cell_timeout: int, html_copy: bool = True
+    path: Path,
+    out_dir: Path,
+    profile: str,
+    cell_timeout: int,
+    html_copy: bool = True,
+    progress: Progress | None = None,
 ) -> dict:
-    """Execute one notebook; save it (and its HTML); return its summary row."""
+    """Execute one notebook; save it (and its HTML); return its summary row.
+
+    The kernel talks to this process over local sockets (IPC, no TCP port) and writes what it
+    prints outside the notebook (its own log, native libraries' messages) to
+    ``<out>/logs/<name>.kernel.log`` instead of this terminal.
+    """
+    import tempfile
+
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from nbconvert import HTMLExporter
@@ -103,20 +135,25 @@ def run_one(
     results_dir = out_dir / "results"
     (results_dir / f"{name}.json").unlink(missing_ok=True)
     (results_dir / f"{name}.checks.jsonl").unlink(missing_ok=True)
-    tty = sys.stdout.isatty()
+    progress = progress or Progress(name, profile, len(nb.cells), tty=False)
+    log_dir = out_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
     client = NotebookClient(
         nb,
+        km=KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets.name}/kernel"),
         timeout=cell_timeout,
-        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        on_cell_executed=_progress(name, len(nb.cells), tty),
+        on_cell_start=progress.on_cell_start,
     )
     error = None
     cell_failed = False
     start = time.perf_counter()
+    progress.restart()
+    kernel_log = open(log_dir / f"{name}.kernel.log", "w")  # noqa: SIM115 (closed below)
     for attempt in range(3):
         try:
-            client.execute()
+            client.execute(stderr=kernel_log)
         except CellExecutionError as err:
             error = str(err).strip().splitlines()[-1] if str(err).strip() else "cell failed"
             cell_failed = True
@@ -127,11 +164,14 @@ def run_one(
                 print(f"  {name}: kernel did not start ({error}); trying again", flush=True)
                 error = None
                 start = time.perf_counter()
+                progress.restart()
                 continue
         break
     seconds = time.perf_counter() - start
-    if tty:
-        print()
+    kernel_log.close()
+    sockets.cleanup()
+    if error is not None and not cell_failed:
+        error += f" (the kernel's log: {log_dir / f'{name}.kernel.log'})"
     nbformat.write(nb, out_dir / f"{name}.ipynb")
     if html_copy:
         body, _ = HTMLExporter().from_notebook_node(nb)
@@ -398,15 +438,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[RESULTS_ENV_VAR] = str((out_dir / "results").resolve())
 
     rows = []
+    tty = sys.stdout.isatty()
     for i, path in enumerate(chosen, 1):
-        print(f"[{i}/{len(chosen)}] {path.stem} at profile {args.profile}", flush=True)
-        row = run_one(path, out_dir, args.profile, args.cell_timeout)
+        label = f"[{i}/{len(chosen)}] {path.stem}"
+        cells = len(json.loads(path.read_text(encoding="utf-8"))["cells"])
+        progress = Progress(label, args.profile, cells, tty)
+        row = run_one(path, out_dir, args.profile, args.cell_timeout, progress=progress)
         status = "pass" if row["passed"] else f"FAIL ({row['error']})"
-        print(
-            f"[{i}/{len(chosen)}] {path.stem}: {status} in {row['seconds']:.1f} s; "
-            f"{_metric_text(row)}",
-            flush=True,
-        )
+        progress.done(f"{label}: {status} in {row['seconds']:.1f} s; {_metric_text(row)}")
         rows.append(row)
     table = write_summary(rows, out_dir)
     print("\n" + table)
