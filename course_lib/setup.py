@@ -16,7 +16,13 @@ from course_lib._quiet import native_stderr_filtered
 from course_lib.paths import MIXED_PRECISION_ENV_VAR, PROFILE_ENV_VAR
 from course_lib.profiles import Config, current_profile, current_seed
 
-__all__ = ["setup_notebook", "in_colab", "mixed_precision_requested", "device_description"]
+__all__ = [
+    "setup_notebook",
+    "in_colab",
+    "mixed_precision_requested",
+    "device_description",
+    "unsupported_versions",
+]
 
 _TRUE, _FALSE = ("1", "true", "yes"), ("0", "")
 
@@ -44,6 +50,42 @@ def mixed_precision_requested() -> bool:
         f"{MIXED_PRECISION_ENV_VAR}={raw!r} is not understood; use 1, true or yes for mixed "
         "float16 precision, or 0, empty or unset for float32."
     )
+
+
+# The libraries whose version a runtime such as Colab chooses; pyproject.toml says which it supports.
+_RUNTIME_LIBRARIES = ("tensorflow", "keras", "numpy")
+
+
+def unsupported_versions() -> list[str]:
+    """TensorFlow, Keras and NumPy where they are missing or outside the ranges course-lib declares.
+
+    Returns:
+        One sentence per library out of range, e.g. ``"tensorflow 2.22.0 (the course supports
+        tensorflow<2.22,>=2.17)"``; empty when all fit or when course-lib is not installed (a
+        checkout on ``sys.path`` has no declared ranges to compare with).
+    """
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    try:
+        declared = metadata.requires("course-lib") or []
+    except metadata.PackageNotFoundError:
+        return []
+    problems = []
+    for text in declared:
+        requirement = Requirement(text)
+        if requirement.name not in _RUNTIME_LIBRARIES or requirement.marker is not None:
+            continue
+        wanted = f"{requirement.name}{requirement.specifier}"
+        try:
+            installed = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            problems.append(f"{requirement.name} is not installed (the course needs {wanted})")
+            continue
+        if not requirement.specifier.contains(installed, prereleases=True):
+            problems.append(f"{requirement.name} {installed} (the course supports {wanted})")
+    return problems
 
 
 def device_description() -> str:
@@ -98,7 +140,18 @@ def setup_notebook(
         ValueError: for a notebook without a settings file, an override that names no setting
             (the message lists the settings), an unknown profile, a bad seed or a bad
             ``COURSE_MIXED_PRECISION``.
+        RuntimeError: when TensorFlow, Keras or NumPy is missing or outside the versions the
+            course supports (the message names them).
     """
+    problems = unsupported_versions()
+    if problems:
+        raise RuntimeError(
+            "this Python has versions the course does not support: "
+            + "; ".join(problems)
+            + ". Install the course's versions (make setup, or pip install course-lib with "
+            "its dependencies), or on Colab choose an older runtime version "
+            "(Runtime > Change runtime type)."
+        )
     notebook = settings.load(name)
     profile = current_profile()
     seed = current_seed()

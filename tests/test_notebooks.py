@@ -28,6 +28,10 @@ WRONG_REPOSITORY = "https://github.com/someone-else/keras-rnn-course"
 COLAB_LINK = re.compile(r"https?://colab\.research\.google\.com/(?!assets/)[^\s)\]\"'<>]*")
 COURSE_REF = re.compile(r'^COURSE_REF = "([^"]+)"', re.M)
 SETUP_LINES = 12
+# On Colab the setup cell writes the runtime's TensorFlow, Keras and NumPy versions to a pip
+# constraints file before installing, so pip keeps them or stops with a conflict naming them.
+KEEP_FILE = "/tmp/colab-versions.txt"
+KEEP_COLAB_VERSIONS = f'freeze | grep -E "^(tensorflow|keras|numpy)==" > {KEEP_FILE}'
 # Talk about profiles in the prose after the title cell: the title cell says how to choose one,
 # the settings files say what each changes, and the check lines say which checks a profile skips.
 PROFILE_TALK = re.compile(
@@ -85,8 +89,15 @@ def _install_problems(setup, repository):
     urls = re.findall(r"git\+([^\s@\"']+)", setup)
     if urls != [repository]:
         problems.append(f"the install must name {repository} once; it names {urls}")
-    if f'%pip install -q "course-lib[full] @ git+{repository}@{{COURSE_REF}}"' not in setup:
-        problems.append("the install must be course-lib[full] at COURSE_REF of the repository")
+    if f'%pip install -q -c {KEEP_FILE} "course-lib[full] @ git+{repository}@{{COURSE_REF}}"' not in (
+        setup
+    ):
+        problems.append(
+            "the install must be course-lib[full] at COURSE_REF of the repository, constrained "
+            f"by {KEEP_FILE}"
+        )
+    if f"%pip {KEEP_COLAB_VERSIONS}" not in setup:
+        problems.append(f"the install must first write Colab's versions to {KEEP_FILE}")
     return problems
 
 
@@ -238,7 +249,33 @@ def test_checks_catch_a_wrong_repository():
 def test_colab_install_asks_pip_for_the_full_extra_at_the_ref(path, monkeypatch):
     calls, variables = _run_install(path, monkeypatch, colab=True)
     spec = f"course-lib[full] @ git+{REPOSITORY}@{variables['COURSE_REF']}"
-    assert calls == [("pip", f'install -q "{spec}"')]
+    assert calls == [("pip", KEEP_COLAB_VERSIONS), ("pip", f'install -q -c {KEEP_FILE} "{spec}"')]
+
+
+def test_the_colab_versions_line_keeps_exactly_tensorflow_keras_and_numpy(tmp_path):
+    """Run the setup cell's freeze filter on a pip freeze listing like Colab's."""
+    import subprocess
+
+    command = KEEP_COLAB_VERSIONS.replace(KEEP_FILE, str(tmp_path / "keep.txt"))
+    frozen = "\n".join(
+        [
+            "keras==3.13.2",
+            "keras-hub==0.26.0",
+            "numpy==2.1.3",
+            "numpydoc==1.8.0",
+            "tensorflow==2.20.0",
+            "tensorflow-datasets==4.9.10",
+            "tensorflow-probability==0.25.0",
+            "tf_keras==2.20.1",
+        ]
+    )
+    pipeline = command.removeprefix("freeze | ")
+    subprocess.run(f"printf '{frozen}\\n' | {pipeline}", shell=True, check=True)
+    assert (tmp_path / "keep.txt").read_text().split() == [
+        "keras==3.13.2",
+        "numpy==2.1.3",
+        "tensorflow==2.20.0",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

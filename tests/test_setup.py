@@ -163,3 +163,30 @@ def test_setup_notebook_turns_off_tensor_float_32(monkeypatch):
     tf.config.experimental.enable_tensor_float_32_execution(True)
     setup_notebook(NAME, verbose=False)
     assert not tf.config.experimental.tensor_float_32_execution_enabled()
+
+
+def test_versions_in_range_pass_and_others_are_named(monkeypatch):
+    from importlib import metadata
+
+    from course_lib.setup import unsupported_versions
+
+    assert unsupported_versions() == []  # this environment holds the pinned versions
+    real = metadata.version
+    fake = {"tensorflow": "2.99.0", "numpy": "1.20.0"}
+    monkeypatch.setattr(metadata, "version", lambda name: fake.get(name) or real(name))
+    problems = unsupported_versions()
+    assert len(problems) == 2
+    assert problems[0].startswith("tensorflow 2.99.0 (the course supports tensorflow")
+    assert problems[1].startswith("numpy 1.20.0 (the course supports numpy")
+
+
+def test_setup_notebook_stops_on_an_unsupported_version(monkeypatch):
+    from course_lib import setup as setup_module
+
+    monkeypatch.setattr(
+        setup_module,
+        "unsupported_versions",
+        lambda: ["keras 2.15.0 (the course supports keras<4,>=3.3)"],
+    )
+    with pytest.raises(RuntimeError, match=r"does not support: keras 2\.15\.0"):
+        setup_module.setup_notebook("01_rnn_basics", verbose=False)
