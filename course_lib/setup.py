@@ -52,7 +52,7 @@ def mixed_precision_requested() -> bool:
     )
 
 
-# The libraries whose version a runtime such as Colab chooses; pyproject.toml says which it supports.
+# The libraries whose versions a runtime such as Colab chooses (pyproject.toml has the ranges).
 _RUNTIME_LIBRARIES = ("tensorflow", "keras", "numpy")
 
 

@@ -89,9 +89,8 @@ def _install_problems(setup, repository):
     urls = re.findall(r"git\+([^\s@\"']+)", setup)
     if urls != [repository]:
         problems.append(f"the install must name {repository} once; it names {urls}")
-    if f'%pip install -q -c {KEEP_FILE} "course-lib[full] @ git+{repository}@{{COURSE_REF}}"' not in (
-        setup
-    ):
+    install = f'%pip install -q -c {KEEP_FILE} "course-lib[full] @ git+{repository}@{{COURSE_REF}}"'
+    if install not in setup:
         problems.append(
             "the install must be course-lib[full] at COURSE_REF of the repository, constrained "
             f"by {KEEP_FILE}"
