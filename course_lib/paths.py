@@ -31,6 +31,7 @@ __all__ = [
     "MODELS_ENV_VAR",
     "DATA_ENV_VAR",
     "results_dir",
+    "data_dir",
     "atomic_path",
     "write_json_atomic",
 ]
@@ -47,6 +48,23 @@ def results_dir() -> Path | None:
     """The folder named by ``COURSE_RESULTS_DIR``, or None when results are not recorded."""
     value = os.environ.get(RESULTS_ENV_VAR, "").strip()
     return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    """The folder where generated data is cached (the speech notebook's synthesised audio).
+
+    Returns:
+        ``$COURSE_DATA_DIR`` if set; else the repository's ``data/`` when the package runs from a
+        checkout (``data/README.md`` next to ``course_lib/``); else ``~/.cache/rnn-course`` (e.g.
+        installed with pip on Colab).
+    """
+    configured = os.environ.get(DATA_ENV_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    repo_data = Path(__file__).resolve().parent.parent / "data"
+    if (repo_data / "README.md").is_file():
+        return repo_data
+    return Path.home() / ".cache" / "rnn-course"
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from course_lib import settings
 from course_lib._quiet import native_stderr_filtered
-from course_lib.paths import MIXED_PRECISION_ENV_VAR, PROFILE_ENV_VAR
+from course_lib.paths import MIXED_PRECISION_ENV_VAR, PROFILE_ENV_VAR, data_dir
 from course_lib.profiles import Config, current_profile, current_seed
+from course_lib.saving import models_dir
 
 __all__ = [
     "setup_notebook",
@@ -211,4 +212,5 @@ def setup_notebook(
             changed = ", ".join(f"{k}={v!r}" for k, v in overrides.items())
             print(f"changed    {changed}   (by your call to setup_notebook)")
         print(f"from       {notebook.path}")
+        print(f"folders    models {models_dir()}, data cache {data_dir()}")
     return cfg

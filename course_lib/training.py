@@ -21,6 +21,7 @@ models, on a GPU, with ``deterministic=False``.
 
 from __future__ import annotations
 
+import importlib
 import statistics
 import sys
 import time
@@ -311,12 +312,13 @@ def _format_logs(logs: Mapping[str, Any]) -> str:
 
 
 def _in_notebook() -> bool:
-    """Whether code runs in a Jupyter kernel (JupyterLab, Colab, nbclient, nbval)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    """Whether code runs in a Jupyter kernel (JupyterLab, Colab, nbclient, nbval).
+
+    A kernel has imported IPython before running any cell, so IPython is looked up, not imported:
+    it is not a dependency of the package.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and hasattr(shell, "kernel")
 
 
@@ -351,12 +353,11 @@ class _ProgressLine(keras.callbacks.Callback):
 
     def _show(self, text: str, *, epoch_line: bool = False, final: bool = False) -> None:
         if self._notebook:
-            from IPython.display import Pretty, display
-
+            shown = importlib.import_module("IPython.display")  # present in every kernel
             if self._handle is None:
-                self._handle = display(Pretty(text), display_id=True)
+                self._handle = shown.display(shown.Pretty(text), display_id=True)
             else:
-                self._handle.update(Pretty(text))
+                self._handle.update(shown.Pretty(text))
         elif self._tty:
             sys.stdout.write("\r\033[K" + text + ("\n" if final else ""))
             sys.stdout.flush()

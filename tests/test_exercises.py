@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.exercises import nb01, run_check
-from solutions import nb01 as sol01
+from course_lib.solutions import nb01 as sol01
 
 
 def test_run_check_verdicts(capsys):

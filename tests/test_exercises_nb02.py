@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from course_lib.exercises import nb02
-from solutions import nb02 as sol02
+from course_lib.solutions import nb02 as sol02
 
 
 def test_nb02_solutions_pass():

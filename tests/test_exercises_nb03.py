@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.exercises import nb03
-from solutions import nb03 as sol
+from course_lib.solutions import nb03 as sol
 
 
 def test_solutions_pass():

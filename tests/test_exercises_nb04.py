@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.exercises import nb04
-from solutions import nb04 as sol
+from course_lib.solutions import nb04 as sol
 
 
 def test_solutions_pass():

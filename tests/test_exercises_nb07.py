@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.exercises import nb07
-from solutions import nb07 as sol
+from course_lib.solutions import nb07 as sol
 
 
 def test_solutions_pass():

@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 
 from course_lib.exercises import nb09
-from solutions import nb09 as sol
+from course_lib.solutions import nb09 as sol
 
 
 def test_solutions_pass():

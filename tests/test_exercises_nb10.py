@@ -3,7 +3,7 @@
 import numpy as np
 
 from course_lib.exercises import nb10
-from solutions import nb10 as sol
+from course_lib.solutions import nb10 as sol
 
 
 def test_solutions_pass():

@@ -368,3 +368,30 @@ def test_no_cell_ends_by_displaying_an_exercise_checkers_verdict(path):
             if name.startswith("check_"):
                 shown.append(f"cell {i}: {ast.unparse(last.value)}")
     assert not shown, "assign the verdict (exercise_1 = ...): " + "; ".join(shown)
+
+
+# Paths that exist only in a checkout of the repository. A learner who installed the package (as
+# Colab does) has none of them, so prose names them only inside a link to the repository.
+CHECKOUT_ONLY = re.compile(
+    r"(?<![\w/.])(?:docs/|data/|solutions/|course_lib/|models_saved|notebooks/|tools/|tests/)"
+)
+
+
+def _checkout_paths(markdown, repository):
+    """Checkout-only paths in ``markdown`` outside links to the repository."""
+    outside = re.sub(rf"\[[^\]]*\]\({re.escape(repository)}/[^)]*\)", "", markdown)
+    return [m.group(0) for m in CHECKOUT_ONLY.finditer(outside)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prose_names_checkout_paths_only_as_links_to_the_repository(path):
+    markdown = "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
+    assert _checkout_paths(markdown, REPOSITORY) == []
+
+
+def test_checkout_path_check_is_not_vacuous():
+    assert _checkout_paths("Solutions are in `solutions/nb01.py`.", REPOSITORY) == ["solutions/"]
+    assert _checkout_paths("cached under `data/speech/`", REPOSITORY) == ["data/"]
+    linked = f"see [docs/evidence/01.md]({REPOSITORY}/blob/main/docs/evidence/01.md)"
+    assert _checkout_paths(linked, REPOSITORY) == []
+    assert _checkout_paths(f"[x]({WRONG_REPOSITORY}/blob/main/docs/a.md) docs/a", REPOSITORY)

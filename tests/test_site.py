@@ -213,3 +213,16 @@ def test_partial_build_names_the_missing_notebooks(tmp_path, capsys):
         "01_first.ipynb",
         "10_last.ipynb",
     ]
+
+
+def test_strict_build_fails_on_a_missing_notebook(tmp_path):
+    build_dir, notebook_dir, readme = course(tmp_path, executed=["01_first"])
+    with pytest.raises(build_site.SiteError, match="08_middle, 08b_appendix, 10_last"):
+        build_site.assemble(build_dir, tmp_path / "src", readme, notebook_dir, strict=True)
+
+
+def test_output_folder_may_not_swallow_the_build_folder(tmp_path):
+    build_dir, notebook_dir, readme = course(tmp_path)
+    with pytest.raises(build_site.SiteError, match="would hold"):
+        build_site.build(build_dir, out_dir=tmp_path, readme=readme, notebook_dir=notebook_dir)
+    assert (build_dir / "01_first.ipynb").is_file()

@@ -12,7 +12,11 @@ theme (configuration in ``docs/site/conf.py``, execution switched off) into ``bu
 ``build/site/index.html``. Nothing is downloaded: the pages load MathJax from a CDN in the reader's
 browser. Sphinx and MyST-NB come with the ``site`` extra.
 
-    python tools/build_site.py [--build build] [--out build/site]
+    python tools/build_site.py [--build build] [--out build/site] [--quiet] [--strict]
+
+A notebook of ``notebooks/`` that has no executed copy in the build folder is named in a warning
+and on the front page, and left out (``make run NOTEBOOKS="01 03"`` runs a few); ``--strict``
+makes that an error.
 """
 
 from __future__ import annotations
@@ -219,11 +223,15 @@ def assemble(
     readme: Path,
     notebook_dir: Path | None = NOTEBOOK_DIR,
     repository: str | None = None,
+    strict: bool = False,
 ) -> Found:
     """Write the Sphinx source folder ``src_dir``; return the notebooks it holds.
 
+    A notebook of ``notebook_dir`` with no executed copy in ``build_dir`` is named in a warning
+    and on the front page, and left out; with ``strict`` it is an error instead.
+
     Raises:
-        SiteError: if ``build_dir`` holds no executed notebook.
+        SiteError: if ``build_dir`` holds no executed notebook, or (``strict``) misses one.
     """
     if not build_dir.is_dir():
         raise SiteError(
@@ -235,6 +243,12 @@ def assemble(
         raise SiteError(
             f"{build_dir}/ holds no executed notebook{detail}: run `make run` first "
             "(the site shows the outputs of that run; it never executes a notebook)."
+        )
+    if found.missing and strict:
+        raise SiteError(
+            f"{len(found.missing)} notebook(s) have no executed copy in {build_dir}/: "
+            + ", ".join(found.missing)
+            + ". Run `make run` to execute them."
         )
     if found.missing:
         warn(
@@ -304,21 +318,28 @@ def build(
     notebook_dir: Path | None = NOTEBOOK_DIR,
     conf_dir: Path = CONF_DIR,
     quiet: bool = False,
+    strict: bool = False,
 ) -> Found:
     """Assemble the source folder and run Sphinx on it into ``out_dir``; return what it built.
 
     Raises:
-        SiteError: if there is no executed notebook, Sphinx is missing, or Sphinx fails.
+        SiteError: if there is no executed notebook (or, ``strict``, one is missing), Sphinx is
+            missing, or Sphinx fails.
     """
     out_dir = out_dir or build_dir / "site"
     src_dir = src_dir or build_dir / "site-src"
-    found = assemble(build_dir, src_dir, readme, notebook_dir, repository_url())
+    for folder in (out_dir, src_dir):  # both are deleted and written anew
+        if folder.resolve() in (build_dir.resolve(), *build_dir.resolve().parents):
+            raise SiteError(f"{folder} would hold {build_dir}: choose a folder inside it or apart")
+    found = assemble(build_dir, src_dir, readme, notebook_dir, repository_url(), strict)
     check_sphinx()
     if out_dir.exists():
         shutil.rmtree(out_dir)
     # MyST-NB writes the notebooks' images to <out_dir>/../jupyter_execute before Sphinx copies
-    # them into <out_dir>/_images; that scratch folder is removed after the build.
+    # them into <out_dir>/_images; that scratch folder is removed after the build (unless it was
+    # there before).
     scratch = out_dir.parent / "jupyter_execute"
+    remove_scratch = not scratch.exists()
     command = [
         sys.executable,
         "-m",
@@ -340,7 +361,8 @@ def build(
     try:
         result = subprocess.run(command, check=False)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if remove_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         raise SiteError(f"sphinx-build failed (exit {result.returncode}); its messages are above.")
     return found
@@ -353,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", default=str(ROOT / "README.md"))
     parser.add_argument("--notebooks", default=str(NOTEBOOK_DIR), help="the course's notebooks")
     parser.add_argument("-q", "--quiet", action="store_true", help="only Sphinx's warnings")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail if a notebook has no executed copy in <build>"
+    )
     args = parser.parse_args(argv)
     build_dir = Path(args.build)
     out_dir = Path(args.out) if args.out else build_dir / "site"
@@ -364,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             readme=Path(args.readme),
             notebook_dir=Path(args.notebooks),
             quiet=args.quiet,
+            strict=args.strict,
         )
     except SiteError as err:
         print(f"build_site: error: {err}", file=sys.stderr)

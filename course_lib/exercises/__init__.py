@@ -2,8 +2,9 @@
 
 A check runs the learner's function on fresh cases and prints a verdict. It returns True when the
 function is right, False when it is wrong or not written yet; it never raises, so a notebook with
-unfinished exercises still runs top to bottom. Reference solutions live in ``solutions/`` and the
-tests run every check on them.
+unfinished exercises still runs top to bottom. Reference solutions live in
+``course_lib.solutions`` (``from course_lib.solutions import nb03``) and the tests run every check
+on them.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from course_lib.data._tfds import require_tfds
 from course_lib.data.speech.engine import ENGLISH_VOICES, VARIANTS, resample, synthesize
 from course_lib.data.speech.features import ALPHABET
 from course_lib.data.text import DIGIT_WORDS
-from course_lib.paths import DATA_ENV_VAR, atomic_path
+from course_lib.paths import atomic_path, data_dir
 
 __all__ = [
     "DIGIT_WORDS",
@@ -237,15 +236,11 @@ class SpeechSet:
 def _default_cache_dir() -> Path:
     """Where the speech cache lives.
 
-    ``$COURSE_DATA_DIR/speech`` if set; else the repository's ``data/speech`` when the package
-    runs from a checkout; else ``~/.cache/rnn-course/speech`` (e.g. installed on Colab).
+    ``speech/`` in ``paths.data_dir()``: ``$COURSE_DATA_DIR/speech`` if set; else the
+    repository's ``data/speech`` when the package runs from a checkout; else
+    ``~/.cache/rnn-course/speech`` (e.g. installed on Colab).
     """
-    if os.environ.get(DATA_ENV_VAR):
-        return Path(os.environ[DATA_ENV_VAR]) / "speech"
-    repo_data = Path(__file__).resolve().parents[3] / "data"
-    if (repo_data / "README.md").is_file():
-        return repo_data / "speech"
-    return Path.home() / ".cache" / "rnn-course" / "speech"
+    return data_dir() / "speech"
 
 
 def _checksum(samples: np.ndarray, offsets: np.ndarray) -> str:

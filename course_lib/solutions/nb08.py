@@ -59,7 +59,8 @@ def switch_alpha(scores, lengths):
 
 def scheduled_inputs(previous, predicted, probability, rng):
     """Exercise 4: after the start marker, each real input is the model's own previous
-    prediction with the given probability."""
+    prediction with the given probability.
+    """
     shifted = np.zeros_like(predicted)
     shifted[:, 1:] = predicted[:, :-1]  # what the model wrote at step t - 1
     coin = rng.random(previous.shape) < probability
