@@ -1,7 +1,8 @@
-# The course's commands. Each works on a fresh machine with only python3 (3.11 or newer): the first
-# run creates .venv and installs the exact versions in constraints.txt.
+# The course's commands. Each works on a fresh machine with only python3 (3.11 to 3.13, the
+# Pythons TensorFlow has wheels for): the first run creates .venv and installs constraints.txt.
 #   make test                     lint, unit tests, every notebook under nbval at the quick profile
 #   make run [PROFILE=standard] [NOTEBOOKS="01 03"]   execute notebooks, write build/
+#   make site                     the course website from what make run left in build/
 #   make lab                      JupyterLab on notebooks/
 #   make seeds SEEDS="1000-1019" [PROFILE=quick] [NOTEBOOKS="03 04"]   every check over many seeds
 #   make test-gpu [PROFILE=standard]   on an NVIDIA GPU: TensorFlow with CUDA, unit tests, nbval
@@ -28,22 +29,23 @@ CELL_TIMEOUT ?= $(if $(filter full,$(NB_PROFILE)),21600,$(if $(filter standard,$
 NOTEBOOKS ?=
 NB_PATHS = $(if $(strip $(NOTEBOOKS)),$(foreach n,$(NOTEBOOKS),$(wildcard notebooks/$(n)*.ipynb)),notebooks)
 
-.PHONY: help setup test test-gpu gpu-check lint unit notebooks run seeds lab lock clean
+.PHONY: help setup test test-gpu gpu-check lint unit notebooks run site seeds lab lock clean
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '1,12p' Makefile
 
 setup: $(STAMP)
 
+# tools/find_python.sh stops here, before pip, on a Python outside pyproject.toml's
+# requires-python (or takes a supported python3.X from the PATH for a new .venv).
 $(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
-	  echo "The course needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; \
-	  echo "Install one and run: make PYTHON=python3.11 ..."; exit 1; }
 	@if [ -x $(BIN)/python ]; then \
+	  sh tools/find_python.sh --check $(BIN)/python >/dev/null || exit 1; \
 	  echo "Installing the pinned versions ($(EXTRAS)) into $(VENV)..."; \
 	else \
-	  echo "Creating $(VENV) and installing the pinned versions ($(EXTRAS); a few minutes the first time)..."; \
-	  $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt install python3-venv"; exit 1; }; \
+	  py=$$(sh tools/find_python.sh "$(PYTHON)") || exit 1; \
+	  echo "Creating $(VENV) with $$py and installing the pinned versions ($(EXTRAS); a few minutes the first time)..."; \
+	  $$py -m venv $(VENV) || { echo "Could not create $(VENV). On Debian or Ubuntu: sudo apt install python3-venv"; exit 1; }; \
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar off -c constraints.txt -e ".[$(EXTRAS)]"
@@ -84,6 +86,11 @@ seeds: $(STAMP)
 	@test -n "$(SEEDS)" || { echo 'Give the seeds, e.g. make seeds SEEDS="1000-1019" PROFILE=quick'; exit 2; }
 	$(BIN)/python tools/run_notebooks.py --profile "$(PROFILE)" --notebooks "$(NOTEBOOKS)" \
 		--seeds "$(SEEDS)" --out build/seeds --evidence docs/evidence/seed-sweep.md
+
+# The course website from what `make run` left in build/ (executed notebooks, summary.md):
+# build/site/index.html. It runs no notebook and downloads nothing.
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py --build build --quiet
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

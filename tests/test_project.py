@@ -84,10 +84,10 @@ def test_command_pattern_matches_only_real_profiles():
 
 
 def test_python_version_agrees_everywhere():
-    assert PYPROJECT["project"]["requires-python"] == ">=3.11"
+    assert PYPROJECT["project"]["requires-python"] == ">=3.11,<3.14"
     assert PYPROJECT["tool"]["ruff"]["target-version"] == "py311"
     assert "python=3.11" in (ROOT / "environment.yml").read_text()
-    assert "3.11 or newer" in README and "python3-venv" in README
+    assert "Python 3.11, 3.12 or 3.13" in README and "python3-venv" in README
 
 
 def test_license_file_matches_pyproject():
