@@ -6,6 +6,7 @@
 #   make lab                      JupyterLab on notebooks/
 #   make seeds SEEDS="1000-1019" [PROFILE=quick] [NOTEBOOKS="03 04"]   every check over many seeds
 #   make test-gpu [PROFILE=standard]   on an NVIDIA GPU: TensorFlow with CUDA, unit tests, nbval
+#   make test-floor / test-colab  the lowest declared versions / Colab's TensorFlow, Keras, NumPy
 # Add GPU=1 to setup, run or lab to install TensorFlow's CUDA wheels (Linux with an NVIDIA driver).
 # An active virtual environment, or an active conda environment other than base, is used as it is
 # instead of .venv.
@@ -29,10 +30,11 @@ CELL_TIMEOUT ?= $(if $(filter full,$(NB_PROFILE)),21600,$(if $(filter standard,$
 NOTEBOOKS ?=
 NB_PATHS = $(if $(strip $(NOTEBOOKS)),$(foreach n,$(NOTEBOOKS),$(wildcard notebooks/$(n)*.ipynb)),notebooks)
 
-.PHONY: help setup test test-gpu gpu-check lint unit notebooks run site seeds lab lock clean
+.PHONY: help setup test test-gpu gpu-check lint unit notebooks run site seeds lab lock clean \
+	test-floor test-colab
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,13p' Makefile
 
 setup: $(STAMP)
 
@@ -92,6 +94,44 @@ seeds: $(STAMP)
 site: $(STAMP)
 	$(BIN)/python tools/build_site.py --build build --quiet
 
+# Versions other than the pins, each in a venv of its own, checked by the unit tests and by
+# notebooks 01 and 10 at the quick profile (CI's floor and colab jobs; each about 15 minutes):
+#   test-floor  every direct dependency of the package and its full extra at the lowest version
+#               pyproject.toml admits (tools/floor_constraints.py writes the pins)
+#   test-colab  Colab's TensorFlow, Keras and NumPy installed first, then kept while the package
+#               is installed exactly as the notebooks' setup cell keeps them; fails if pip changed
+#               any of the three
+COLAB_VERSIONS ?= tensorflow==2.20.0 keras==3.13.2 numpy==2.1.3
+VERSIONS_NOTEBOOKS := notebooks/01_rnn_basics.ipynb notebooks/10_ctc_speech.ipynb
+KEEP_VERSIONS := grep -E "^(tensorflow|keras|numpy)=="
+define new_venv
+	rm -rf $(1)
+	py=$$(sh tools/find_python.sh "$(PYTHON)") && $$py -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+endef
+define versions_tests
+	$(1)/bin/python -m pip freeze | $(KEEP_VERSIONS)
+	MPLBACKEND=Agg $(1)/bin/python -m pytest -q tests
+	COURSE_PROFILE=quick MPLBACKEND=Agg $(1)/bin/python -m pytest --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=300 --timeout=300 $(VERSIONS_NOTEBOOKS)
+endef
+
+test-floor:
+	$(call new_venv,.venv-floor)
+	.venv-floor/bin/python tools/floor_constraints.py full > .venv-floor/floor.txt
+	.venv-floor/bin/python -m pip install --progress-bar off -c .venv-floor/floor.txt -e ".[dev]"
+	$(call versions_tests,.venv-floor)
+
+test-colab:
+	$(call new_venv,.venv-colab)
+	.venv-colab/bin/python -m pip install --progress-bar off $(COLAB_VERSIONS)
+	.venv-colab/bin/python -m pip freeze | $(KEEP_VERSIONS) > .venv-colab/before.txt
+	.venv-colab/bin/python -m pip install -q -c .venv-colab/before.txt -e ".[dev]"
+	.venv-colab/bin/python -m pip freeze | $(KEEP_VERSIONS) > .venv-colab/after.txt
+	@diff .venv-colab/before.txt .venv-colab/after.txt >/dev/null || { \
+	  echo "pip changed Colab's versions:"; diff .venv-colab/before.txt .venv-colab/after.txt; exit 1; }
+	$(call versions_tests,.venv-colab)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
@@ -110,4 +150,4 @@ lock:
 	mv .venv-lock/constraints.txt $(LOCK_OUT) && rm -rf .venv-lock
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache .mypy_cache
+	rm -rf build .pytest_cache .ruff_cache .mypy_cache .venv-floor .venv-colab

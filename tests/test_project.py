@@ -71,10 +71,52 @@ def test_gpu_workflow_runs_on_gpu_runner_with_profile_switch_and_artifacts():
     assert "standard" in job["env"]["PROFILE"]  # a push runs the standard profile
     assert "pull_request" not in workflow["on"]  # no fork code on a self-hosted runner
     lines = run_lines(workflow)
-    assert 'make test-gpu PROFILE="$PROFILE"' in lines
+    # each notebook is executed once, by make run, which exits non-zero if any notebook fails
     assert 'make run GPU=1 PROFILE="$PROFILE"' in lines
+    assert not any("nbval" in line or line.startswith("make test") for line in lines)
+    assert "make site" in lines
     uploads = [s for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
     assert uploads and uploads[0]["with"]["path"] == "build/"
+
+
+def test_cpu_workflow_tests_the_floor_and_colab_versions():
+    jobs = load_workflow("ci.yml")["jobs"]
+    for job, command, python in [
+        ("floor", "make test-floor", "3.11"),
+        ("colab", "make test-colab", "3.13"),
+    ]:
+        steps = jobs[job]["steps"]
+        assert [s["run"] for s in steps if "run" in s] == [command]
+        assert [
+            s["with"]["python-version"] for s in steps if "setup-python" in s.get("uses", "")
+        ] == [python]
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "notebooks-gpu.yml"])
+def test_workflows_pin_actions_by_commit_and_read_only(name):
+    workflow = load_workflow(name)
+    assert workflow["permissions"] == {"contents": "read"}
+    text = (ROOT / ".github" / "workflows" / name).read_text()
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"actions/[\w-]+@[0-9a-f]{40}", action), (
+            f"{action} is not pinned by commit"
+        )
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{action} needs its tag as a comment"
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "setup-python" in step.get("uses", ""):
+                assert step["with"]["cache"] == "pip"
+                assert step["with"]["cache-dependency-path"] == "constraints.txt"
+
+
+def test_colab_job_keeps_versions_as_the_setup_cell_does():
+    """make test-colab filters pip freeze with the very pattern of the notebooks' setup cell."""
+    from test_notebooks import KEEP_COLAB_VERSIONS
+
+    pattern = KEEP_COLAB_VERSIONS.split(" > ")[0].removeprefix("freeze | ")
+    assert f"KEEP_VERSIONS := {pattern}" in MAKEFILE
 
 
 def test_command_pattern_matches_only_real_profiles():
