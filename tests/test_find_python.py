@@ -36,9 +36,7 @@ def bin_dir(tmp_path):
 
 def _run(bin_dir, *args):
     env = {**os.environ, "PATH": str(bin_dir)}
-    return subprocess.run(
-        ["/bin/sh", str(SCRIPT), *args], env=env, capture_output=True, text=True
-    )
+    return subprocess.run(["/bin/sh", str(SCRIPT), *args], env=env, capture_output=True, text=True)
 
 
 def test_the_range_comes_from_pyproject():
