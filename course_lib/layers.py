@@ -134,7 +134,12 @@ class BahdanauAttention(_Attention):
         """Unnormalised scores ``(batch, Tq, Tv)`` of every query against every value."""
         q = ops.expand_dims(self.query_dense(query), axis=2)  # (batch, Tq, 1, units)
         k = ops.expand_dims(self.key_dense(values), axis=1)  # (batch, 1, Tv, units)
-        return ops.squeeze(self.score_dense(ops.tanh(q + k)), axis=-1)  # (batch, Tq, Tv)
+        hidden = ops.tanh(q + k)  # (batch, Tq, Tv, units)
+        # v^T tanh(...) as a product and a sum over units, not as score_dense(hidden): a rank-4
+        # tensor times a 2-D kernel corrupts memory in TensorFlow's oneDNN CPU kernels before
+        # 2.21 (tensorflow/tensorflow#117700; it crashed the course's beam search on 2.20).
+        v = ops.cast(ops.squeeze(self.score_dense.kernel, axis=-1), hidden.dtype)  # (units,)
+        return ops.sum(hidden * v, axis=-1)  # (batch, Tq, Tv)
 
     def get_config(self) -> dict:
         """The constructor's arguments, so that a saved model can rebuild the layer."""
