@@ -67,11 +67,11 @@ def unsupported_versions() -> list[str]:
     """
     from importlib import metadata
 
-    from packaging.requirements import Requirement
-
     try:
+        from packaging.requirements import Requirement
+
         declared = metadata.requires("course-lib") or []
-    except metadata.PackageNotFoundError:
+    except (ImportError, metadata.PackageNotFoundError):  # no declared ranges, or no way to read them
         return []
     problems = []
     for text in declared:

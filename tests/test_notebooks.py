@@ -87,8 +87,11 @@ def _install_problems(setup, repository):
     if len(refs) != 1:
         problems.append(f'want one line COURSE_REF = "<branch, tag or commit>"; found {len(refs)}')
     urls = re.findall(r"git\+([^\s@\"']+)", setup)
-    if urls != [repository]:
-        problems.append(f"the install must name {repository} once; it names {urls}")
+    if urls != [repository, repository]:
+        problems.append(
+            f"the install must name {repository} twice (the package alone, then with its "
+            f"dependencies); it names {urls}"
+        )
     install = f'%pip install -q -c {KEEP_FILE} "course-lib[full] @ git+{repository}@{{COURSE_REF}}"'
     if install not in setup:
         problems.append(
@@ -97,6 +100,11 @@ def _install_problems(setup, repository):
         )
     if f"%pip {KEEP_COLAB_VERSIONS}" not in setup:
         problems.append(f"the install must first write Colab's versions to {KEEP_FILE}")
+    if f'%pip install -q --no-deps "course-lib @ git+{repository}@{{COURSE_REF}}"' not in setup:
+        problems.append(
+            "the install must put the package in place without dependencies first, so that "
+            "setup_notebook can name a version outside the supported range"
+        )
     return problems
 
 
@@ -248,7 +256,12 @@ def test_checks_catch_a_wrong_repository():
 def test_colab_install_asks_pip_for_the_full_extra_at_the_ref(path, monkeypatch):
     calls, variables = _run_install(path, monkeypatch, colab=True)
     spec = f"course-lib[full] @ git+{REPOSITORY}@{variables['COURSE_REF']}"
-    assert calls == [("pip", KEEP_COLAB_VERSIONS), ("pip", f'install -q -c {KEEP_FILE} "{spec}"')]
+    bare = f"course-lib @ git+{REPOSITORY}@{variables['COURSE_REF']}"
+    assert calls == [
+        ("pip", KEEP_COLAB_VERSIONS),
+        ("pip", f'install -q --no-deps "{bare}"'),
+        ("pip", f'install -q -c {KEEP_FILE} "{spec}"'),
+    ]
 
 
 def test_the_colab_versions_line_keeps_exactly_tensorflow_keras_and_numpy(tmp_path):
