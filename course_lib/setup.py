@@ -71,7 +71,7 @@ def unsupported_versions() -> list[str]:
         from packaging.requirements import Requirement
 
         declared = metadata.requires("course-lib") or []
-    except (ImportError, metadata.PackageNotFoundError):  # no declared ranges, or no way to read them
+    except (ImportError, metadata.PackageNotFoundError):  # no ranges, or nothing to read them
         return []
     problems = []
     for text in declared:
