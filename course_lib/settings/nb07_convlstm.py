@@ -25,7 +25,7 @@ QUICK = dict(
     kernel_size=3,
     epochs=8,
     baseline_epochs=4,  # the frame CNN's and the hybrid's
-    leaky_epochs=1,  # the leaky model's, compared with the ConvLSTM after as many epochs
+    leaky_epochs=4,  # the leaky model's, compared with the ConvLSTM after as many epochs
     learning_rate=1e-2,
     hybrid_units=64,
 )
