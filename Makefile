@@ -95,12 +95,13 @@ site: $(STAMP)
 	$(BIN)/python tools/build_site.py --build build --quiet
 
 # Versions other than the pins, each in a venv of its own, checked by the unit tests and by
-# notebooks 01 and 10 at the quick profile (CI's floor and colab jobs; each about 15 minutes):
+# notebooks 01 and 10 at the quick profile (CI's floor and colab jobs; each about 10 minutes on 2
+# cores with pip's cache warm):
 #   test-floor  every direct dependency of the package and its full extra at the lowest version
 #               pyproject.toml admits (tools/floor_constraints.py writes the pins)
 #   test-colab  Colab's TensorFlow, Keras and NumPy installed first, then kept while the package
-#               is installed exactly as the notebooks' setup cell keeps them; fails if pip changed
-#               any of the three
+#               is installed, with the notebooks' setup cell's constraint on them; fails if pip
+#               changed any of the three
 COLAB_VERSIONS ?= tensorflow==2.20.0 keras==3.13.2 numpy==2.1.3
 VERSIONS_NOTEBOOKS := notebooks/01_rnn_basics.ipynb notebooks/10_ctc_speech.ipynb
 KEEP_VERSIONS := grep -E "^(tensorflow|keras|numpy)=="
