@@ -67,7 +67,8 @@ def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndar
         float64 array of shape ``(time,)``: entry ``k`` is the mean norm at lag ``k``.
 
     Raises:
-        ValueError: if ``x`` is not 3-D or the callable does not return ``(batch, units)``.
+        ValueError: if ``x`` is not 3-D, the callable does not return ``(batch, units)``, or no
+            gradient flows from its result back to ``x``.
     """
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 3:
@@ -84,7 +85,13 @@ def bptt_gradient_norms(last_state: Callable[[tf.Tensor], tf.Tensor], x: np.ndar
         per_unit = [tf.reduce_sum(h_last[:, u]) for u in range(h_last.shape[1])]
     squared = tf.zeros_like(xt)
     for output in per_unit:  # one backward pass per unit: row u of every Jacobian
-        squared += tf.square(tape.gradient(output, xt))
+        grad = tape.gradient(output, xt)
+        if grad is None:
+            raise ValueError(
+                "no gradient reaches x: last_state must compute its result from x with "
+                "TensorFlow or keras.ops operations (a NumPy step cuts the chain)."
+            )
+        squared += tf.square(grad)
     del tape
     norms = tf.sqrt(tf.reduce_sum(squared, axis=-1))  # (batch, time): Frobenius norm per step
     per_step = tf.reduce_mean(norms, axis=0).numpy().astype(np.float64)

@@ -476,6 +476,53 @@ def time_calls(
     return timings
 
 
+def forward_time_by_length(
+    models: Mapping[str, Any], x: Any, lengths: Sequence[int], repeats: int = 5
+) -> dict[str, list[float]]:
+    """Seconds one forward pass takes against the sequence length, for several models.
+
+    For each length ``n`` every model predicts on the last ``n`` steps of the same batch ``x``
+    (``predict_on_batch``, one batch, no training); ``time_calls`` warms each up and alternates
+    them, and the median wall time of ``repeats`` calls is kept.
+
+    Args:
+        models: label -> a Keras model that accepts ``(batch, any length, features)``.
+        x: inputs, shape ``(batch, time, features)`` with ``time >= max(lengths)``.
+        lengths: sequence lengths to time, each from 1 to ``time``.
+        repeats: timed calls per model and length (>= 1).
+
+    Returns:
+        label -> median seconds per forward pass, one per length.
+
+    Raises:
+        ValueError: for no models, ``x`` that is not 3-D, or a length outside 1..time.
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise ValueError("models must be a non-empty mapping of label -> Keras model.")
+    shape = getattr(x, "shape", ())
+    if len(shape) != 3:
+        raise ValueError(f"x must have shape (batch, time, features); got {tuple(shape)}.")
+    lengths = list(lengths)
+    bad = [
+        n
+        for n in lengths
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= shape[1]
+    ]
+    if not lengths or bad:
+        raise ValueError(
+            f"lengths must be integers from 1 to {shape[1]} (x's time axis); got {lengths}."
+        )
+    seconds: dict[str, list[float]] = {label: [] for label in models}
+    for n in lengths:
+        work = {
+            label: (lambda m=model, piece=x[:, -n:]: m.predict_on_batch(piece))
+            for label, model in models.items()
+        }
+        for label, timing in time_calls(work, repeats=repeats).items():
+            seconds[label].append(timing.median_wall)
+    return seconds
+
+
 def distribution_strategy(
     cfg_or_profile: Config | str, devices: Sequence[str] | None = None
 ) -> tf.distribute.Strategy:

@@ -50,6 +50,9 @@ def test_bad_inputs():
         bptt_gradient_norms(layer, np.zeros((2, 3)))
     with pytest.raises(ValueError, match="last_state must return"):
         bptt_gradient_norms(layer, np.zeros((2, 3, 1)))
+    last = keras.layers.SimpleRNN(3)
+    with pytest.raises(ValueError, match="NumPy step cuts the chain"):
+        bptt_gradient_norms(lambda x: np.asarray(last(x)), np.zeros((2, 3, 1)))
 
 
 def test_lstm_cell_state_probe_returns_the_cell_state():

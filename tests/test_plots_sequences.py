@@ -69,3 +69,25 @@ def test_char_tags_wrap_long_text():
 
 def parenthesis_like(text):
     return np.array([1 if 2 <= i <= 8 else 0 for i in range(len(text))])
+
+
+def _gradient_arrows(ax, gid):
+    return [p for p in ax.patches if p.get_gid() == gid]
+
+
+def test_bptt_figure_sends_gradients_back_and_stops_them_at_cuts():
+    full = plots.plot_bptt(5)
+    # one arrow from each loss term into its state, one back across each of the 4 links
+    assert len(_gradient_arrows(full, "gradient")) == 5 + 4
+    assert len(_gradient_arrows(full, "contribution")) == 5  # every step adds to dL/dW_h
+    assert not [t for t in full.texts if t.get_text() == "cut"]
+    truncated = plots.plot_bptt(5, truncate=2)
+    # cuts before steps 3 and 5: two links carry no gradient, the state still goes forward
+    assert len(_gradient_arrows(truncated, "gradient")) == 5 + 2
+    assert len([t for t in truncated.texts if t.get_text() == "cut"]) == 2
+    assert "truncated" in truncated.get_title()
+    assert len(_gradient_arrows(plots.plot_bptt(4, truncate=4), "gradient")) == 4 + 3
+    with pytest.raises(ValueError, match="truncate"):
+        plots.plot_bptt(4, truncate=5)
+    with pytest.raises(ValueError, match="steps"):
+        plots.plot_bptt(1)

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib.training import FitResult, Timing, fit, time_calls
+from course_lib.training import FitResult, Timing, fit, forward_time_by_length, time_calls
 
 
 def _data():
@@ -265,3 +265,26 @@ def test_fit_does_not_ask_a_dataset_to_shuffle():
         warnings.simplefilter("error")  # Keras warns when shuffle=True reaches a Dataset
         result = fit(_model(), batches, epochs=2, verbose=0)
     assert result.epochs == 2
+
+
+def test_forward_time_by_length_times_each_model_on_each_length():
+    seen = []
+
+    class Recorder:
+        def predict_on_batch(self, x):
+            seen.append(x.shape[1])
+
+    x = np.zeros((2, 8, 1), dtype="float32")
+    out = forward_time_by_length({"a": Recorder(), "b": Recorder()}, x, [2, 8], repeats=2)
+    assert set(out) == {"a", "b"} and all(len(v) == 2 and min(v) >= 0 for v in out.values())
+    # per length: one warm-up and 2 timed calls of each model, on the last n steps
+    assert seen == [2] * 6 + [8] * 6
+    rnn = keras.Sequential([keras.Input((None, 1)), keras.layers.SimpleRNN(4)])
+    assert len(forward_time_by_length({"rnn": rnn}, x, [3], repeats=1)["rnn"]) == 1
+    for bad in ([0], [9], [], [2.5]):
+        with pytest.raises(ValueError, match="lengths"):
+            forward_time_by_length({"a": Recorder()}, x, bad)
+    with pytest.raises(ValueError, match="batch, time, features"):
+        forward_time_by_length({"a": Recorder()}, x[0], [2])
+    with pytest.raises(ValueError, match="models"):
+        forward_time_by_length({}, x, [2])

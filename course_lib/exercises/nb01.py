@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from course_lib.cells import SimpleRNNScratch
 from course_lib.exercises import run_check
+from course_lib.gradients import bptt_gradient_norms
 
 
 def _random_cell(rng: np.random.Generator, features: int, units: int) -> SimpleRNNScratch:
@@ -18,32 +20,64 @@ def _random_cell(rng: np.random.Generator, features: int, units: int) -> SimpleR
     )
 
 
-def check_run_in_chunks(fn: Callable) -> bool:
-    """Exercise 1: check a function that runs a cell over a sequence in chunks.
+def _keras_rnn(rng: np.random.Generator, features: int, units: int) -> Any:
+    import keras
 
-    ``fn(cell, x, chunk)`` runs ``cell`` over ``x`` in pieces of ``chunk`` steps, carrying the
-    hidden state across pieces, and returns all hidden states ``(batch, time, units)``.
+    layer = keras.layers.SimpleRNN(units)
+    layer.build((None, None, features))
+    layer.set_weights(
+        [
+            rng.normal(scale=0.5, size=(features, units)).astype("float32"),
+            rng.normal(scale=0.9 / np.sqrt(units), size=(units, units)).astype("float32"),
+            rng.normal(scale=0.1, size=units).astype("float32"),
+        ]
+    )
+    return layer
+
+
+def check_truncated_last_state(fn: Callable) -> bool:
+    """Exercise 1: check truncated backpropagation through time.
+
+    ``fn(layer, x, chunk)`` runs the Keras ``SimpleRNN`` ``layer`` (which returns its last state)
+    over ``x`` in pieces of ``chunk`` steps, passing each piece's last state on as the next
+    piece's initial state with its gradient stopped, and returns the last state. The check
+    compares, on fresh layers and inputs, the value with one pass over the whole sequence and the
+    gradient of every input with ``gradients.bptt_gradient_norms``: the same as full BPTT inside
+    the last piece, exactly zero before it.
     """
 
     def check(fn: Callable) -> None:
         rng = np.random.default_rng(101)
         for batch, time, features, units, chunk in [
             (2, 12, 3, 4, 5),
-            (1, 7, 1, 6, 7),
-            (3, 9, 2, 5, 1),
+            (1, 9, 2, 6, 3),
+            (3, 7, 1, 5, 7),
         ]:
-            cell = _random_cell(rng, features, units)
-            x = rng.normal(size=(batch, time, features))
-            got = np.asarray(fn(cell, x, chunk))
-            assert got.shape == (batch, time, units), (
-                f"expected shape {(batch, time, units)}, got {got.shape}."
+            layer = _keras_rnn(rng, features, units)
+            x = rng.normal(size=(batch, time, features)).astype("float32")
+            got = np.asarray(fn(layer, x, chunk))
+            want = np.asarray(layer(x))
+            assert got.shape == want.shape, (
+                f"expected the last state {want.shape}, got {got.shape}."
             )
-            assert np.allclose(got, cell(x), atol=1e-10), (
-                f"with chunk={chunk} the states differ from one pass over the whole sequence: "
-                "is the last state of each piece passed as initial_state to the next?"
+            assert np.allclose(got, want, atol=1e-5), (
+                f"with chunk={chunk} the last state differs from one pass over the whole "
+                "sequence: is each piece's last state passed on as the next initial_state?"
+            )
+            full = bptt_gradient_norms(layer, x)  # by lag; lag 0 is the last input
+            truncated = bptt_gradient_norms(lambda xt, lr=layer, c=chunk: fn(lr, xt, c), x)
+            last = time - (time - 1) // chunk * chunk  # steps in the last piece
+            assert np.allclose(truncated[:last], full[:last], rtol=1e-4, atol=1e-7), (
+                f"with chunk={chunk}, the gradients from the last {last} inputs differ from full "
+                "BPTT: inside a piece nothing is cut."
+            )
+            assert np.all(truncated[last:] == 0), (
+                f"with chunk={chunk}, inputs before the last piece still receive gradient (lags "
+                f"{last} and more): stop the gradient of the state passed between pieces "
+                "(keras.ops.stop_gradient)."
             )
 
-    return run_check("Exercise 1 (carry the state across chunks)", fn, check)
+    return run_check("Exercise 1 (truncated backpropagation through time)", fn, check)
 
 
 def check_linear_jacobian_norms(fn: Callable) -> bool:

@@ -18,6 +18,7 @@ from course_lib.plots.base import SHAPE_COLOURS, WEIGHT_COLOURS, _arrow, _axes, 
 
 __all__ = [
     "plot_unrolled_rnn",
+    "plot_bptt",
     "plot_gradient_norms",
     "SEQUENCE_SHAPES",
     "plot_sequence_shapes",
@@ -80,6 +81,109 @@ def plot_unrolled_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("one set of weights ($W_x$, $W_h$, $W_y$) reused at every time step")
+    return ax
+
+
+# the colour of gradients flowing backward in the BPTT figure (forward computation is grey)
+_GRADIENT = "tab:red"
+_FORWARD = "0.55"
+
+
+def plot_bptt(steps: int = 5, truncate: int | None = None, ax: Axes | None = None) -> Axes:
+    """Backpropagation through time: gradients flow back along the chain and add up in ``W_h``.
+
+    Grey arrows are the forward pass (``x_t`` and ``h_{t-1}`` make ``h_t``, which gives the loss
+    term ``l_t``); red arrows are gradients: from each loss term into its state, then back from
+    state to state. Every step uses the same ``W_h``, so every step's contribution (the thin red
+    arrows at the bottom) is summed into its one gradient. With ``truncate=k`` the sequence is
+    cut into chunks of ``k`` steps: the state still crosses each cut going forward, but no
+    gradient crosses it going back (truncated BPTT).
+
+    Args:
+        steps: time steps to draw (2 to 8).
+        truncate: chunk length for truncated BPTT (1 to ``steps``), or None for full BPTT.
+        ax: where to draw.
+
+    Raises:
+        ValueError: for ``steps`` outside 2..8 or ``truncate`` outside 1..steps.
+    """
+    steps = int_in_range(steps, "steps", 2, 8)
+    if truncate is not None:
+        truncate = int_in_range(truncate, "truncate", 1, steps)
+    ax = _axes(ax, figsize=(1.2 + 1.5 * steps, 4.4))
+    xs = [1.5 * t for t in range(steps)]
+    cuts = {t for t in range(1, steps) if truncate is not None and t % truncate == 0}
+    for t, x in enumerate(xs):
+        _box(ax, (x, 0), f"$x_{{{t + 1}}}$", "#dde8f5")
+        _box(ax, (x, 1.3), f"$h_{{{t + 1}}}$", "#f6dcdc")
+        _box(ax, (x, 2.6), f"$\\ell_{{{t + 1}}}$", "#f3ecd6")
+        _arrow(ax, (x - 0.1, 0.3), (x - 0.1, 1.0), "", _FORWARD)
+        _arrow(ax, (x - 0.1, 1.6), (x - 0.1, 2.3), "", _FORWARD)
+        grad = FancyArrowPatch(
+            (x + 0.1, 2.3),
+            (x + 0.1, 1.6),
+            arrowstyle="-|>",
+            mutation_scale=11,
+            color=_GRADIENT,
+            lw=1.4,
+            gid="gradient",
+        )
+        ax.add_patch(grad)
+        if t == 0:
+            ax.text(x - 1.1, 1.3, "$h_0$", ha="center", va="center", fontsize=10)
+            _arrow(ax, (x - 0.95, 1.3), (x - 0.4, 1.3), "", _FORWARD)
+        else:
+            _arrow(ax, (x - 1.1, 1.38), (x - 0.4, 1.38), "", _FORWARD)
+            if t not in cuts:  # the gradient goes back from h_t to h_(t-1)
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (x - 0.4, 1.2),
+                        (x - 1.1, 1.2),
+                        arrowstyle="-|>",
+                        mutation_scale=11,
+                        color=_GRADIENT,
+                        lw=1.4,
+                        gid="gradient",
+                    )
+                )
+            else:
+                cut_x = x - 0.75
+                ax.plot([cut_x, cut_x], [-0.45, 3.0], ls=":", color="black", lw=1.2)
+                ax.text(cut_x, 3.05, "cut", ha="center", va="bottom", fontsize=8)
+        # this step's share of dL/dW_h, h_(t-1)^T delta_t, sits on the W_h arrow into h_t and
+        # is added into the one gradient below
+        ax.add_patch(
+            FancyArrowPatch(
+                (x - 0.75, 1.1),
+                (x - 0.75, -0.97),
+                arrowstyle="-|>",
+                mutation_scale=8,
+                color=_GRADIENT,
+                lw=0.8,
+                alpha=0.7,
+                gid="contribution",
+            )
+        )
+    left, right = xs[0] - 1.1, xs[-1] + 0.35
+    _box(
+        ax,
+        ((left + right) / 2, -1.2),
+        r"$\partial L/\partial W_h = \sum_t h_{t-1}^{\top}\,\delta_t$: "
+        "one matrix, every step adds to it",
+        "#fbe9e9",
+        size=(right - left, 0.45),
+        fontsize=9,
+    )
+    ax.set_xlim(-1.4, xs[-1] + 0.6)
+    ax.set_ylim(-1.6, 3.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    title = (
+        "full BPTT: gradients flow back to the first step"
+        if truncate is None
+        else f"truncated BPTT, chunks of {truncate}: no gradient crosses a cut"
+    )
+    ax.set_title(title)
     return ax
 
 
