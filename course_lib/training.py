@@ -499,7 +499,7 @@ def forward_time_by_length(
     """
     if not isinstance(models, Mapping) or not models:
         raise ValueError("models must be a non-empty mapping of label -> Keras model.")
-    shape = getattr(x, "shape", ())
+    shape: tuple[int, ...] = tuple(getattr(x, "shape", ()))
     if len(shape) != 3:
         raise ValueError(f"x must have shape (batch, time, features); got {tuple(shape)}.")
     lengths = list(lengths)

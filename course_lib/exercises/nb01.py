@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,10 @@ def _keras_rnn(rng: np.random.Generator, features: int, units: int) -> Any:
     return layer
 
 
+def _last_state_of(fn: Callable, layer: Any, chunk: int, x: Any) -> Any:
+    return fn(layer, x, chunk)
+
+
 def check_truncated_last_state(fn: Callable) -> bool:
     """Exercise 1: check truncated backpropagation through time.
 
@@ -65,7 +70,7 @@ def check_truncated_last_state(fn: Callable) -> bool:
                 "sequence: is each piece's last state passed on as the next initial_state?"
             )
             full = bptt_gradient_norms(layer, x)  # by lag; lag 0 is the last input
-            truncated = bptt_gradient_norms(lambda xt, lr=layer, c=chunk: fn(lr, xt, c), x)
+            truncated = bptt_gradient_norms(partial(_last_state_of, fn, layer, chunk), x)
             last = time - (time - 1) // chunk * chunk  # steps in the last piece
             assert np.allclose(truncated[:last], full[:last], rtol=1e-4, atol=1e-7), (
                 f"with chunk={chunk}, the gradients from the last {last} inputs differ from full "
