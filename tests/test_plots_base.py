@@ -37,3 +37,14 @@ def test_forecast_and_metric_plots_check_lengths():
 def test_existing_axes_are_used():
     fig, ax = plt.subplots()
     assert plots.plot_history({"loss": [1.0]}, ax=ax) is ax
+
+
+def test_plot_runs_draws_runs_of_different_lengths():
+    ax = plots.plot_runs({"a": [0.2, 0.5, 0.99], "b": [0.3]}, "accuracy", target=0.99)
+    lines = [line for line in ax.lines if line.get_label() in ("a", "b")]
+    assert [len(line.get_xdata()) for line in lines] == [3, 1]
+    assert any("target" in line.get_label() for line in ax.lines)
+    assert ax.get_xlabel() == "epoch" and ax.get_ylabel() == "accuracy"
+    for bad in ({}, {"a": []}):
+        with pytest.raises(ValueError, match="runs"):
+            plots.plot_runs(bad, "accuracy")

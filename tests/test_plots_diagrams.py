@@ -157,3 +157,32 @@ def test_plot_gate_toy_draws_input_gates_and_states():
         diagrams.plot_gate_toy(trace, axes=given[:2])
     with pytest.raises(ValueError, match="GateToyTrace"):
         diagrams.plot_gate_toy(trace.c)
+
+
+def test_unrolled_lstm_draws_one_forget_gate_per_step_on_the_cell_path():
+    ax = diagrams.plot_unrolled_lstm(3)
+    assert len([p for p in ax.patches if p.get_gid() == "forget"]) == 3
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "f_{1} \\odot f_{2} \\odot f_{3}" in texts and "$c_{3}$" in texts
+    with pytest.raises(ValueError, match="steps"):
+        diagrams.plot_unrolled_lstm(1)
+    with pytest.raises(ValueError, match="steps"):
+        diagrams.plot_unrolled_lstm(7)
+
+
+def test_lstm_to_gru_maps_every_lstm_part():
+    ax = diagrams.plot_lstm_to_gru()
+    texts = [t.get_text() for t in ax.texts]
+    for change in ("same job", "tied: write what is not kept", "dropped", "merged", "new"):
+        assert change in texts
+    assert any("update gate" in t for t in texts) and any("reset gate" in t for t in texts)
+    assert texts.count("(none)") == 1  # the LSTM has no reset gate; the GRU no output gate
+
+
+def test_reset_placement_draws_both_forms_with_the_gate_in_different_places():
+    ax = diagrams.plot_reset_placement()
+    titles = [t.get_text() for t in ax.texts if "reset" in t.get_text()]
+    assert any("before" in t for t in titles) and any("after" in t for t in titles)
+    r_labels = [t for t in ax.texts if t.get_text() == "$r_t$"]
+    # the reset gate meets h_(t-1) before U_h in one form and after it in the other
+    assert len(r_labels) == 2 and r_labels[0].get_position()[0] < r_labels[1].get_position()[0]

@@ -6,62 +6,67 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_lib.cells import LSTMScratch
 from course_lib.exercises import run_check
 
 
-def check_lstm_step(fn: Callable) -> bool:
-    """Exercise 1: check one LSTM step written by hand.
+def check_cifg_forward(fn: Callable) -> bool:
+    """Exercise 1: check an LSTM whose input gate is tied to its forget gate, ``i_t = 1 - f_t``.
 
-    ``fn(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)`` returns the new ``(h, c)`` of one
-    LSTM step, with Keras' gate order i, f, g, o in the weight columns.
+    ``fn(x, kernel, recurrent_kernel, bias)`` runs the coupled-gate LSTM over ``x`` ``(batch,
+    time, features)`` from zero states, with three column blocks ``f, g, o`` in the weights, and
+    returns the hidden states and the cell states, each ``(batch, time, units)``. The reference is
+    ``course_lib.solutions.nb03.cifg_forward``.
     """
+    from course_lib.solutions.nb03 import cifg_forward
 
     def check(fn: Callable) -> None:
         rng = np.random.default_rng(303)
-        for batch, features, units in [(1, 1, 1), (3, 4, 5), (2, 6, 3)]:
-            cell = LSTMScratch(
-                rng.normal(size=(features, 4 * units)),
-                rng.normal(size=(units, 4 * units)) / np.sqrt(units),
-                rng.normal(size=4 * units),
-            )
-            x_t = rng.normal(size=(batch, features))
-            h_prev, c_prev = rng.normal(size=(2, batch, units))
-            *_, c_want, h_want = cell.step(x_t, h_prev, c_prev)
-            h, c = fn(x_t, h_prev, c_prev, cell.kernel, cell.recurrent_kernel, cell.bias)
-            h, c = np.asarray(h), np.asarray(c)
-            assert h.shape == c.shape == (batch, units), (
-                f"h and c must both have shape {(batch, units)}; got {h.shape} and {c.shape}."
+        for batch, time, features, units in [(1, 1, 1, 1), (3, 6, 4, 5), (2, 9, 2, 3)]:
+            kernel = rng.normal(size=(features, 3 * units))
+            recurrent = rng.normal(size=(units, 3 * units)) / np.sqrt(units)
+            bias = rng.normal(size=3 * units)
+            x = rng.normal(size=(batch, time, features))
+            h, c = (np.asarray(a) for a in fn(x, kernel, recurrent, bias))
+            h_want, c_want = cifg_forward(x, kernel, recurrent, bias)
+            assert h.shape == c.shape == (batch, time, units), (
+                f"h and c must both have shape {(batch, time, units)}; got {h.shape} and {c.shape}."
             )
             assert np.allclose(c, c_want, atol=1e-10), (
-                "the cell state is off: c_t = f * c_prev + i * g, with the columns of z split "
-                "into i, f, g, o in that order."
+                "the cell states are off: c_t = f_t * c_(t-1) + (1 - f_t) * g_t, with the columns "
+                "of z split into f, g, o in that order."
             )
             assert np.allclose(h, h_want, atol=1e-10), (
-                "c is right but h is not: h_t = o * tanh(c_t)."
+                "c is right but h is not: h_t = o_t * tanh(c_t)."
             )
 
-    return run_check("Exercise 1 (one LSTM step)", fn, check)
+    return run_check("Exercise 1 (an LSTM with coupled input and forget gates)", fn, check)
 
 
-def check_half_life(fn: Callable) -> bool:
-    """Exercise 2: check the half-life of a constant forget gate.
+def check_kept_fraction(fn: Callable) -> bool:
+    """Exercise 2: check the share of a written value that the forget gates keep to the end.
 
-    ``fn(f)`` returns how many steps a constant forget gate value ``f`` (array, each in (0, 1))
-    takes to halve what the cell stores, when nothing new is written.
+    ``fn(f, marks)`` takes forget gates ``f`` ``(batch, time, units)`` and each sequence's marked
+    step ``marks`` ``(batch,)`` and returns ``(batch, units)``: the product of the forget gates
+    after the mark, up to and including the last step. The reference is
+    ``course_lib.solutions.nb03.kept_fraction``.
     """
+    from course_lib.solutions.nb03 import kept_fraction
 
     def check(fn: Callable) -> None:
-        f = np.array([0.5, 0.9, 0.99, 0.7310585786])
-        got = np.asarray(fn(f), dtype=np.float64)
-        want = np.log(0.5) / np.log(f)
-        assert got.shape == f.shape, f"expected one value per gate, shape {f.shape}."
-        assert np.allclose(got, want, rtol=1e-6), (
-            f"got {np.round(got, 2)}: after k steps the content is multiplied by f**k; "
-            "solve f**k = 1/2 for k."
-        )
+        rng = np.random.default_rng(304)
+        for batch, time, units in [(4, 8, 3), (1, 5, 1), (6, 12, 2)]:
+            f = rng.uniform(0.3, 1.0, size=(batch, time, units))
+            marks = rng.integers(0, time, size=batch)
+            marks[0] = time - 1  # written at the last step: nothing has been forgotten yet
+            got = np.asarray(fn(f, marks), dtype=np.float64)
+            assert got.shape == (batch, units), f"expected shape {(batch, units)}; got {got.shape}."
+            assert np.allclose(got, kept_fraction(f, marks), rtol=1e-9), (
+                "not the product of the forget gates strictly after each sequence's mark, through "
+                "the last step: c_T = f_T * ... * f_(m+1) * c_m when nothing more is written "
+                "(a value written at the last step is kept whole)."
+            )
 
-    return run_check("Exercise 2 (memory half-life of a forget gate)", fn, check)
+    return run_check("Exercise 2 (what the forget gates keep)", fn, check)
 
 
 def check_adding_problem(fn: Callable) -> bool:
@@ -69,7 +74,8 @@ def check_adding_problem(fn: Callable) -> bool:
 
     ``fn(n, length, seed)`` returns the adding problem: ``x`` float32 ``(n, length, 2)`` with
     uniform [0, 1) values in channel 0 and exactly two 1s in channel 1 (one in each half of the
-    sequence), and ``y`` ``(n, 1)``, the sum of the two marked values.
+    sequence), and ``y`` ``(n, 1)``, the sum of the two marked values: the form of Arjovsky, Shah
+    and Bengio (2016), a simplification of Hochreiter and Schmidhuber's (1997).
     """
 
     def check(fn: Callable) -> None:

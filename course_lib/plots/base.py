@@ -24,6 +24,7 @@ __all__ = [
     "SHAPE_COLOURS",
     "apply_style",
     "plot_history",
+    "plot_runs",
     "plot_forecast",
     "plot_metric_vs",
 ]
@@ -89,6 +90,37 @@ def plot_history(
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+def plot_runs(
+    runs: Mapping[str, Sequence[float]],
+    ylabel: str,
+    target: float | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """One metric of several training runs against the epoch; runs may stop at different epochs.
+
+    Args:
+        runs: label -> the metric's value after each epoch (at least one).
+        ylabel: what the metric is.
+        target: a level to mark with a dotted line (e.g. the accuracy that stops training).
+        ax: where to draw.
+        title: the axes' title.
+
+    Raises:
+        ValueError: for no runs or a run with no epochs.
+    """
+    if not runs or any(len(values) == 0 for values in runs.values()):
+        raise ValueError("runs must map each label to at least one value per epoch.")
+    ax = _axes(ax)
+    for label, values in runs.items():
+        epochs = np.arange(1, len(values) + 1)
+        (line,) = ax.plot(epochs, values, label=label)
+        ax.plot(epochs[-1], values[-1], "o", color=line.get_color())  # where the run stopped
+    if target is not None:
+        ax.axhline(target, color="grey", linestyle=":", label=f"target {target:g}")
+    return _label(ax, "epoch", ylabel, title)
 
 
 def _box(

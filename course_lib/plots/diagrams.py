@@ -26,7 +26,10 @@ __all__ = [
     "GateToyTrace",
     "gate_toy_trace",
     "plot_lstm_cell",
+    "plot_unrolled_lstm",
     "plot_gru_cell",
+    "plot_lstm_to_gru",
+    "plot_reset_placement",
     "plot_convlstm_cell",
     "plot_gate_toy",
 ]
@@ -219,6 +222,85 @@ def plot_lstm_cell(ax: Axes | None = None) -> Axes:
     )
 
 
+def plot_unrolled_lstm(steps: int = 4, ax: Axes | None = None) -> Axes:
+    """An LSTM unrolled over ``steps`` steps, with the cell-state path from the first to the last.
+
+    Each step is one box of gates (reading ``x_t`` and ``h_{t-1}``) under the cell-state line.
+    Along that line the state meets only a ``×`` by the forget gate and a ``+`` of the gated
+    candidate, so the derivative of ``c_T`` with respect to ``c_0`` along it is the product of the
+    forget gates, drawn in red: no weight matrix and no ``tanh'`` on the way, unlike the hidden
+    state's path of a SimpleRNN.
+
+    Args:
+        steps: time steps to draw (2 to 6).
+        ax: where to draw.
+
+    Raises:
+        ValueError: for ``steps`` outside 2..6.
+    """
+    steps = _step_index(steps, "steps", 2, 7)
+    width = 3.2
+    ax = _axes(ax, figsize=(1.8 + 2.3 * steps, 4.2))
+    top, gates, bus, r = 3.2, 1.55, 0.45, _NODE_R
+    path_colour = GATE_COLOURS["forget"][1]
+    _label(ax, (-0.75, top), "$c_0$", fontsize=11)
+    _label(ax, (-0.75, bus), "$h_0$", fontsize=11)
+    for t in range(steps):
+        x0 = width * t
+        xf, xa, xo = x0 + 0.75, x0 + 1.75, x0 + 2.55
+        _cell_frame(ax, x0 + 0.15, -0.05, x0 + width - 0.15, top + 0.45)
+        # the cell state: x f_t, + i_t g_t; the red overlay is the path the gradient can take
+        start = -0.4 if t == 0 else x0 - 0.15
+        _state_line(ax, start, xf - r, top)
+        _state_line(ax, xf + r, xa - r, top)
+        _wire(ax, [(start, top), (xf - r, top)], arrow=False, colour=path_colour, lw=1.4)
+        _wire(ax, [(xf + r, top), (xa - r, top)], arrow=False, colour=path_colour, lw=1.4)
+        last = t == steps - 1
+        stop = width * steps + 0.2 if last else width * (t + 1) - 0.15
+        _state_line(ax, xa + r, stop, top, arrow=last)
+        _wire(
+            ax,
+            [(xa + r, top), (stop - (0.25 if last else 0), top)],
+            arrow=False,
+            colour=path_colour,
+            lw=1.4,
+        )
+        _node(ax, (xf, top), "×")
+        ax.patches[-1].set_gid("forget")
+        _node(ax, (xa, top), "+")
+        # the gates read x_t and h_(t-1)
+        _box(ax, (x0 + 1.5, gates), "gates\n$f, i, g, o$", "0.93", size=(1.5, 0.7), fontsize=9)
+        _wire(ax, [(xf, gates + 0.35), (xf, top - r)])
+        _label(ax, (xf - 0.1, (gates + top) / 2), f"$f_{{{t + 1}}}$", ha="right", fontsize=9)
+        _wire(ax, [(xa, gates + 0.35), (xa, top - r)])
+        _label(ax, (xa + 0.1, (gates + top) / 2), "$i \\odot g$", ha="left", fontsize=8)
+        _wire(ax, [(x0 + 1.5, -0.55), (x0 + 1.5, gates - 0.35)])
+        _label(ax, (x0 + 1.5, -0.8), f"$x_{{{t + 1}}}$", fontsize=10)
+        _wire(ax, [(start, bus), (x0 + 0.75, bus), (x0 + 0.75, gates - 0.35)])
+        # h_t = o_t * tanh(c_t), handed to the next step
+        _dot(ax, (xo, top))
+        _wire(ax, [(xo, top), (xo, gates - 0.35), (xo, bus), (x0 + width - 0.15, bus)])
+        _label(ax, (xo + 0.08, (gates + top) / 2), "$o\\,\\tanh$", ha="left", fontsize=8)
+        _label(ax, (x0 + width - 0.35, bus + 0.22), f"$h_{{{t + 1}}}$", fontsize=9)
+    end = width * steps
+    _label(ax, (end + 0.55, top), f"$c_{{{steps}}}$", fontsize=11)
+    _label(
+        ax,
+        (end / 2, top + 0.85),
+        f"along the red path: $\\partial c_{{{steps}}}/\\partial c_0 = "
+        + " \\odot ".join(f"f_{{{t + 1}}}" for t in range(steps))
+        + "$, no weight matrix, no $\\tanh'$",
+        fontsize=10,
+        color=path_colour,
+    )
+    return _finish(
+        ax,
+        (-1.1, end + 0.9),
+        (-1.1, top + 1.2),
+        "LSTM unrolled: the cell state is a path of × and + only",
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # GRU
 
@@ -299,6 +381,122 @@ def plot_gru_cell(ax: Axes | None = None) -> Axes:
         (-1.1, 6.25),
         r"GRU cell: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$",
     )
+
+
+# the LSTM's parts and what each becomes in the GRU (Keras' convention: z keeps the old state)
+LSTM_TO_GRU = (
+    (
+        "forget gate $f_t$\nkeeps part of $c_{t-1}$",
+        "update gate $z_t$\nkeeps part of $h_{t-1}$",
+        "same job",
+        "forget",
+    ),
+    (
+        "input gate $i_t$\nwrites part of $g_t$",
+        "$1 - z_t$\nwrites part of $\\tilde h_t$",
+        "tied: write what is not kept",
+        "input",
+    ),
+    (
+        "output gate $o_t$\nshows part of $\\tanh(c_t)$",
+        "(none)\n$h_t$ is shown whole",
+        "dropped",
+        "output",
+    ),
+    ("cell state $c_t$ and\nhidden state $h_t$", "one state $h_t$", "merged", None),
+    ("(none)", "reset gate $r_t$\nhow much of $h_{t-1}$ the\ncandidate reads", "new", "reset"),
+)
+
+
+def plot_lstm_to_gru(ax: Axes | None = None) -> Axes:
+    """What each part of the LSTM becomes in the GRU: one row per part, LSTM left, GRU right.
+
+    The forget gate becomes the update gate ``z_t`` (in Keras' convention, the share of the old
+    state kept); the input gate is tied to it as ``1 - z_t``; the output gate is dropped; cell
+    and hidden state merge into one ``h_t``; the reset gate ``r_t`` is new.
+
+    Args:
+        ax: where to draw.
+    """
+    ax = _axes(ax, figsize=(9.0, 5.6))
+    rows = len(LSTM_TO_GRU)
+    _label(ax, (1.6, rows + 0.1), "LSTM", fontsize=12, weight="bold")
+    _label(ax, (7.4, rows + 0.1), "GRU", fontsize=12, weight="bold")
+    for k, (lstm, gru, change, gate) in enumerate(LSTM_TO_GRU):
+        y = rows - 1 - k + 0.3
+        fill = GATE_COLOURS[gate][0] if gate in GATE_COLOURS else "0.93"
+        left_fill = "white" if lstm == "(none)" else fill
+        right_fill = "white" if gru.startswith("(none)") else fill
+        _box(ax, (1.6, y), lstm, left_fill, size=(2.9, 0.78), fontsize=9)
+        _box(ax, (7.4, y), gru, right_fill, size=(2.9, 0.78), fontsize=9)
+        _wire(ax, [(3.15, y), (5.85, y)])
+        _label(ax, (4.5, y + 0.2), change, fontsize=9, style="italic", color="0.25")
+    return _finish(
+        ax,
+        (-0.1, 9.1),
+        (-0.4, rows + 0.5),
+        "From LSTM to GRU: two gates, one state",
+    )
+
+
+def plot_reset_placement(ax: Axes | None = None) -> Axes:
+    """Where the reset gate acts in the GRU's candidate: before or after the recurrent matrix.
+
+    Top, reset before (Cho et al., 2014; ``reset_after=False``): ``(r_t ⊙ h_{t-1}) U_h``, so the
+    product waits for ``r_t``. Bottom, reset after (Keras' default, the form cuDNN runs):
+    ``r_t ⊙ (h_{t-1} U_h + b'_h)``, so ``h_{t-1} U`` for all three blocks is one product that
+    does not wait for the gate.
+
+    Args:
+        ax: where to draw.
+    """
+    ax = _axes(ax, figsize=(9.5, 4.4))
+    reset = GATE_COLOURS["reset"][1]
+    for y, before, title in (
+        (
+            2.6,
+            True,
+            "reset before: $(r_t \\odot h_{t-1})\\,U_h$   (Cho et al., 2014; reset_after=False)",
+        ),
+        (0.0, False, "reset after: $r_t \\odot (h_{t-1} U_h + b'_h)$   (Keras' default; cuDNN)"),
+    ):
+        _label(ax, (4.6, y + 1.05), title, fontsize=10)
+        _label(ax, (0.0, y), "$h_{t-1}$", fontsize=11)
+        first, second = (1.6, 3.3) if before else (3.3, 1.6)  # x of the x-node and of U_h
+        _wire(ax, [(0.45, y), (1.6 - (_NODE_R if before else 0.55), y)])
+        _node(ax, (first, y), "×")
+        _box(
+            ax,
+            (second, y),
+            "$U_h$" if before else "$U_h$, $+b'_h$",
+            "0.93",
+            size=(1.1, 0.55),
+            fontsize=10,
+        )
+        _wire(ax, [(first, y - 0.75), (first, y - _NODE_R)], colour=reset)
+        _label(ax, (first, y - 0.9), "$r_t$", color=reset, fontsize=11)
+        if before:
+            _wire(ax, [(first + _NODE_R, y), (second - 0.55, y)])
+            _wire(ax, [(second + 0.55, y), (5.0 - _NODE_R, y)])
+        else:
+            _wire(ax, [(second + 0.55, y), (first - _NODE_R, y)])
+            _wire(ax, [(first + _NODE_R, y), (5.0 - _NODE_R, y)])
+        _node(ax, (5.0, y), "+")
+        _wire(ax, [(5.0, y - 0.75), (5.0, y - _NODE_R)])
+        _label(ax, (5.0, y - 0.9), "$x_t W_h + b_h$", fontsize=10)
+        _wire(ax, [(5.0 + _NODE_R, y), (6.5 - 0.33, y)])
+        _node(ax, (6.5, y), "tanh", r=0.33)
+        _wire(ax, [(6.5 + 0.33, y), (7.7, y)])
+        _label(ax, (8.05, y), "$\\tilde h_t$", fontsize=11)
+        if not before:
+            _label(
+                ax,
+                (2.45, y + 0.55),
+                "one product for all three blocks,\nnot waiting for $r_t$",
+                fontsize=8,
+                color="0.3",
+            )
+    return _finish(ax, (-0.5, 8.6), (-1.2, 3.9), "")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ CHECKS = dict(
     rnn_accuracy_short=Check("SimpleRNN accuracy at lag {lags[0]}", at_least=0.95, **CHANCE),
     gate_model_accuracy=Check("gate-analysis LSTM accuracy", at_least=0.95, **CHANCE),
     selectivity_ratio=Check(
-        "LSTM d c_T selectivity / SimpleRNN d h_T selectivity",
+        "LSTM d h_T selectivity / SimpleRNN d h_T selectivity",
         at_least=2,
         fails_for=1.0,
         fails_for_means="no more selective than the SimpleRNN",
