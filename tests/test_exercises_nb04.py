@@ -7,7 +7,7 @@ from course_lib.solutions import nb04 as sol
 
 
 def test_solutions_pass():
-    assert nb04.check_gru_step(sol.gru_step)
+    assert nb04.check_minimal_gated_unit(sol.minimal_gated_unit)
     assert nb04.check_reset_before_step(sol.reset_before_step)
     assert nb04.check_update_gate_memory(sol.update_bias_for, sol.steps_to_fade)
 
@@ -16,31 +16,31 @@ def test_unattempted_exercises_do_not_pass(capsys):
     def todo(*args, **kwargs):
         raise NotImplementedError
 
-    assert not nb04.check_gru_step(todo)
+    assert not nb04.check_minimal_gated_unit(todo)
     assert "not attempted" in capsys.readouterr().out
     assert not nb04.check_update_gate_memory(sol.update_bias_for, todo)
     assert "not attempted" in capsys.readouterr().out
 
 
 def test_wrong_answers_fail(capsys):
-    def swapped_update(x_t, h, k, r, b):  # h = (1 - z) h_prev + z candidate, as in some papers
-        z = 1 / (
-            1
-            + np.exp(
-                -(x_t @ k[:, : h.shape[1]] + b[0, : h.shape[1]])
-                - (h @ r[:, : h.shape[1]] + b[1, : h.shape[1]])
-            )
-        )
-        new = sol.gru_step(x_t, h, k, r, b)
-        candidate = (new - z * h) / (1 - z)
-        return (1 - z) * h + z * candidate
+    def minimal(x, k, r, b, *, reset=True, keep_old=False):
+        units = r.shape[0]
+        h, states = np.zeros((x.shape[0], units)), []
+        for t in range(x.shape[1]):
+            f = 1 / (1 + np.exp(-(x[:, t] @ k[:, :units] + h @ r[:, :units] + b[:units])))
+            read = f * h if reset else h
+            candidate = np.tanh(x[:, t] @ k[:, units:] + read @ r[:, units:] + b[units:])
+            h = f * h + (1 - f) * candidate if keep_old else (1 - f) * h + f * candidate
+            states.append(h)
+        return np.stack(states, 1)
 
-    assert not nb04.check_gru_step(swapped_update)
-    assert "swapped" in capsys.readouterr().out
-    # each form is wrong for the other's exercise (the bias shapes differ, so adapt them)
-    assert not nb04.check_gru_step(
-        lambda x, h, k, r, b: sol.reset_before_step(x, h, k, r, b[0] + b[1])
-    )
+    assert nb04.check_minimal_gated_unit(minimal)  # the helper itself is right
+    for wrong in (
+        lambda x, k, r, b: minimal(x, k, r, b, reset=False),  # forgets the reset job
+        lambda x, k, r, b: minimal(x, k, r, b, keep_old=True),  # Keras' GRU convention for f
+    ):
+        assert not nb04.check_minimal_gated_unit(wrong)
+    # the reset-after step is wrong for the reset-before exercise
     assert not nb04.check_reset_before_step(
         lambda x, h, k, r, b: sol.gru_step(x, h, k, r, np.stack([b, np.zeros_like(b)]))
     )

@@ -34,3 +34,14 @@ def test_plot_accuracy_by_position():
         plots.plot_accuracy_by_position({"a": np.ones(3), "b": np.ones(4)})
     with pytest.raises(ValueError, match="curves"):
         plots.plot_accuracy_by_position({})
+
+
+def test_bidirectional_leak_marks_the_answer_and_its_path():
+    ax = plots.plot_bidirectional_leak(5, t=2)
+    leak = [p for p in ax.patches if p.get_gid() == "leak"]
+    assert len(leak) == 2 + 3  # the input x_3, the output y_2, and three arrows between them
+    texts = [t.get_text() for t in ax.texts]
+    assert "target $y_{2} = x_{3}$" in texts and "$x_{3}$" in ax.get_title()
+    for bad in (dict(steps=5, t=5), dict(steps=5, t=0), dict(steps=2, t=1)):
+        with pytest.raises(ValueError):
+            plots.plot_bidirectional_leak(**bad)

@@ -46,22 +46,46 @@ def _check_step(fn: Callable, reset_after: bool, seed: int) -> None:
         )
 
 
-def check_gru_step(fn: Callable) -> bool:
-    """Exercise 1: check one GRU step written by hand (``reset_after=True``).
+def check_minimal_gated_unit(fn: Callable) -> bool:
+    """Exercise 1: check the minimal gated unit (Zhou et al., 2016), one gate for both jobs.
 
-    ``fn(x_t, h_prev, kernel, recurrent_kernel, bias)`` returns the new hidden state of one Keras
-    GRU step with ``reset_after=True`` (``bias`` has shape ``(2, 3 * units)``).
+    ``fn(x, kernel, recurrent_kernel, bias)`` runs the cell over ``x`` ``(batch, time,
+    features)`` from a zero state, with two column blocks ``f, h`` in the weights, and returns
+    the hidden states ``(batch, time, units)``:
+    ``f_t = sigmoid(x_t W_f + h_{t-1} U_f + b_f)``,
+    ``cand_t = tanh(x_t W_h + (f_t * h_{t-1}) U_h + b_h)``,
+    ``h_t = (1 - f_t) h_{t-1} + f_t cand_t``.
+    The reference is ``course_lib.solutions.nb04.minimal_gated_unit``.
     """
-    return run_check(
-        "Exercise 1 (one GRU step, reset after)", fn, lambda f: _check_step(f, True, 404)
-    )
+    from course_lib.solutions.nb04 import minimal_gated_unit
+
+    def check(fn: Callable) -> None:
+        rng = np.random.default_rng(404)
+        for batch, time, features, units in [(1, 1, 1, 1), (3, 7, 4, 5), (2, 10, 2, 3)]:
+            kernel = rng.normal(size=(features, 2 * units))
+            recurrent = rng.normal(size=(units, 2 * units)) / np.sqrt(units)
+            bias = rng.normal(size=2 * units)
+            x = rng.normal(size=(batch, time, features))
+            h = np.asarray(fn(x, kernel, recurrent, bias))
+            assert h.shape == (batch, time, units), (
+                f"expected hidden states of shape {(batch, time, units)}; got {h.shape}."
+            )
+            assert np.allclose(h, minimal_gated_unit(x, kernel, recurrent, bias), atol=1e-10), (
+                "h is off. The one gate f_t does both jobs: it scales h_prev before U_h inside "
+                "the candidate, (f * h_prev) @ U_h, and it is the share of the candidate in the "
+                "new state, h = (1 - f) * h_prev + f * candidate; columns f first, then h."
+            )
+
+    return run_check("Exercise 1 (the minimal gated unit)", fn, check)
 
 
 def check_reset_before_step(fn: Callable) -> bool:
     """Exercise 2: check one GRU step with the reset gate before the product.
 
-    the same step in the original form, ``reset_after=False`` (``bias`` has shape ``(3 * units,)``,
-    and the reset gate multiplies ``h_prev`` before the recurrent product).
+    ``fn(x_t, h_prev, kernel, recurrent_kernel, bias)`` returns the new hidden state of one step
+    in the original form, ``reset_after=False`` (``bias`` has shape ``(3 * units,)``, and the
+    reset gate multiplies ``h_prev`` before the recurrent product). The reference is
+    ``cells.GRUScratch`` with ``reset_after=False``.
     """
     return run_check(
         "Exercise 2 (one GRU step, reset before)", fn, lambda f: _check_step(f, False, 405)

@@ -6,11 +6,17 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from course_lib._args import int_in_range
 from course_lib.plots.base import _arrow, _axes, _box
 
-__all__ = ["BIDIRECTIONAL_COLOURS", "plot_bidirectional_rnn", "plot_accuracy_by_position"]
+__all__ = [
+    "BIDIRECTIONAL_COLOURS",
+    "plot_bidirectional_rnn",
+    "plot_bidirectional_leak",
+    "plot_accuracy_by_position",
+]
 
 # the forward and the backward direction have their own weights, so their own colours
 BIDIRECTIONAL_COLOURS = {"forward": "tab:blue", "backward": "tab:orange", "output": "tab:green"}
@@ -63,6 +69,82 @@ def plot_bidirectional_rnn(steps: int = 4, ax: Axes | None = None) -> Axes:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("two chains with separate weights; each output reads both")
+    return ax
+
+
+def plot_bidirectional_leak(steps: int = 5, t: int = 2, ax: Axes | None = None) -> Axes:
+    """Why a bidirectional layer cannot predict the next step: it has already read it.
+
+    The bidirectional RNN of ``plot_bidirectional_rnn``, trained as a language model, with the
+    target of step ``t``, ``y_t = x_{t+1}``, marked in red, and in red the path by which that
+    very input reaches ``y_t``: into the backward chain at step ``t + 1``, one backward step to
+    ``t``, and up to the output.
+
+    Args:
+        steps: time steps to draw (3 to 8).
+        t: the step whose prediction leaks (1 to ``steps - 1``; steps count from 1).
+        ax: where to draw.
+
+    Raises:
+        ValueError: for ``steps`` outside 3..8 or ``t`` outside 1..steps - 1.
+    """
+    steps = int_in_range(steps, "steps", 3, 8)
+    t = int_in_range(t, "t", 1, steps - 1)
+    ax = plot_bidirectional_rnn(steps, ax=ax)
+    leak = "tab:red"
+    dx, shift = 1.8, 0.3
+    x_t, x_next = dx * (t - 1), dx * t
+    ax.add_patch(
+        FancyBboxPatch(
+            (x_next - 0.42, -0.32),
+            0.84,
+            0.64,
+            boxstyle="round,pad=0.04",
+            fill=False,
+            edgecolor=leak,
+            lw=2.2,
+            gid="leak",
+        )
+    )
+    ax.add_patch(
+        FancyBboxPatch(
+            (x_t - 0.42, 3.68),
+            0.84,
+            0.64,
+            boxstyle="round,pad=0.04",
+            fill=False,
+            edgecolor=leak,
+            lw=2.2,
+            gid="leak",
+        )
+    )
+    for start, end in (
+        ((x_next + shift, 0.3), (x_next + shift, 2.3)),  # x_(t+1) into the backward chain
+        ((x_next + shift - 0.4, 2.6), (x_t + shift + 0.4, 2.6)),  # one step back, to t
+        ((x_t + shift, 2.9), (x_t + shift, 3.7)),  # up to the output y_t
+    ):
+        ax.add_patch(
+            FancyArrowPatch(
+                start, end, arrowstyle="-|>", mutation_scale=14, color=leak, lw=2.6, gid="leak"
+            )
+        )
+    ax.text(
+        x_next, -0.55, f"the answer to $y_{{{t}}}$", color=leak, ha="center", va="top", fontsize=9
+    )
+    ax.text(
+        x_t - 0.5,
+        4.35,
+        f"target $y_{{{t}}} = x_{{{t + 1}}}$",
+        color=leak,
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
+    ax.set_ylim(-1.0, 4.8)
+    ax.set_title(
+        f"predicting the next input: at step {t} the backward chain "
+        f"has already read $x_{{{t + 1}}}$"
+    )
     return ax
 
 

@@ -26,25 +26,23 @@ COMMON = dict(
 # quick: the checked lag only, validation on 500 sequences each epoch (so its epochs to 99 % may
 # differ from notebook 03's); the forget-bias-0 LSTM is not trained (its initial gradients are
 # still measured), nor the full-width LSTM on surnames (the weight-matched LSTM is the fair
-# comparison), and the surname models see only the full training split
+# comparison)
 QUICK = dict(
     n_val=500,
     lags=(30,),
     train_forget_bias_control=False,
     timing_repeats=2,
-    name_train_sizes=(210,),
     name_full_width_lstm=False,
     name_epochs=8,
 )
-# standard adds the lags around the checked one and a small-data surname run
-STANDARD = dict(lags=(5, 15, 30, 45), name_train_sizes=(30, 210), name_epochs=30)
+# standard adds the lags around the checked one
+STANDARD = dict(lags=(5, 15, 30, 45), name_epochs=30)
 FULL = dict(
     n_train=4000,
     units=64,
     max_epochs=80,
     lags=(5, 20, 50, 100, 150),
     check_lag=50,
-    name_train_sizes=(30, 100, 210),
     name_units=64,
     name_epochs=60,
 )

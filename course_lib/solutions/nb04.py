@@ -9,13 +9,21 @@ def _sigmoid(v):
     return 1.0 / (1.0 + np.exp(-v))
 
 
-def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
-    """Exercise 1: one Keras GRU step, reset_after=True (columns z, r, h; bias (2, 3 * units))."""
-    x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=-1)
-    h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=-1)
-    z, r = _sigmoid(x_z + h_z), _sigmoid(x_r + h_r)
-    candidate = np.tanh(x_h + r * h_h)
-    return z * h_prev + (1.0 - z) * candidate
+def minimal_gated_unit(x, kernel, recurrent_kernel, bias):
+    """Exercise 1: the minimal gated unit of Zhou et al. (2016); columns f, h."""
+    batch, steps, _ = x.shape
+    units = recurrent_kernel.shape[0]
+    W_f, W_h = np.split(kernel, 2, axis=-1)
+    U_f, U_h = np.split(recurrent_kernel, 2, axis=-1)
+    b_f, b_h = np.split(bias, 2)
+    h = np.zeros((batch, units))
+    states = []
+    for t in range(steps):
+        f = _sigmoid(x[:, t] @ W_f + h @ U_f + b_f)
+        candidate = np.tanh(x[:, t] @ W_h + (f * h) @ U_h + b_h)  # f resets what is read
+        h = (1 - f) * h + f * candidate  # and decides how much is rewritten
+        states.append(h)
+    return np.stack(states, axis=1)
 
 
 def reset_before_step(x_t, h_prev, kernel, recurrent_kernel, bias):
