@@ -74,3 +74,19 @@ def test_plot_layer_profile():
         plot_layer_profile({})
     with pytest.raises(ValueError, match="positive"):
         plot_layer_profile({"rnn1": 0.0}, log=True)
+
+
+def test_tree_and_chain_draws_one_composition_per_child_and_one_link_per_token():
+    tree = ("max", 3, ("min", ("max", 8, 2), 5))
+    ax = plots.plot_tree_and_chain(tree)
+    compose = [p for p in ax.patches if p.get_gid() == "compose"]
+    chain = [p for p in ax.patches if p.get_gid() == "chain"]
+    assert len(compose) == 2 * 3  # three operators, two children each
+    tokens = "( 3 max ( ( 8 max 2 ) min 5 ) )".split()
+    assert len(chain) == len(tokens) - 1
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("max") == 2 * 2 and texts.count("(") == 3  # tree + chain; chain only
+    assert len(plots.plot_tree_and_chain(7).patches) == 2  # a lone digit: one leaf, one token
+    for bad in (("max", 1), [1, 2], True, ("max", 1, "x")):
+        with pytest.raises(ValueError, match="tree"):
+            plots.plot_tree_and_chain(bad)

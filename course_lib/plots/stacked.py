@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -12,7 +13,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from course_lib._args import flag, int_in_range
 from course_lib.plots.base import WEIGHT_COLOURS, _axes, _box
 
-__all__ = ["plot_layer_profile", "plot_stacked_rnn"]
+__all__ = ["plot_layer_profile", "plot_stacked_rnn", "plot_tree_and_chain"]
 
 # what each kind of arrow of ``plot_stacked_rnn`` carries (the arrows' gid), and its colour
 STACK_ARROWS = {
@@ -173,4 +174,108 @@ def plot_stacked_rnn(
     ax.axis("off")
     kind = "residual" if residual else "plain"
     ax.set_title(f"a {kind} stack of {depth} recurrent layers, unrolled over {steps} steps")
+    return ax
+
+
+def _tree_tokens(tree: Any) -> list[str]:
+    if isinstance(tree, int | np.integer):
+        return [str(int(tree))]
+    op, left, right = tree
+    return ["(", *_tree_tokens(left), op, *_tree_tokens(right), ")"]
+
+
+def _check_tree(tree: Any) -> None:
+    if isinstance(tree, bool) or not (
+        isinstance(tree, int | np.integer)
+        or (isinstance(tree, tuple) and len(tree) == 3 and isinstance(tree[0], str))
+    ):
+        raise ValueError(
+            f"a tree is a digit or a tuple (op, left, right) with op a string; got {tree!r}."
+        )
+    if isinstance(tree, tuple):
+        _check_tree(tree[1])
+        _check_tree(tree[2])
+
+
+def plot_tree_and_chain(tree: Any, ax: Axes | None = None) -> Axes:
+    """The same expression read two ways: folded along its parse tree, and as a chain of tokens.
+
+    Top: the tree RNN. Every digit starts from its embedding, and every operator node composes
+    its two children, ``h = tanh([h_left; h_right] W_op + b_op)``, so the root's vector is built
+    in the order the structure dictates. Bottom: the chain RNN reads the same expression token by
+    token, brackets included, and must work the nesting out from the brackets.
+
+    Args:
+        tree: a digit, or a tuple ``(op, left, right)`` of an operator name and two trees.
+        ax: where to draw.
+
+    Raises:
+        ValueError: if ``tree`` is not such a tree.
+    """
+    _check_tree(tree)
+    tokens = _tree_tokens(tree)
+    step = 0.8  # distance between tokens of the chain; every tree node sits above its token
+    ax = _axes(ax, figsize=(max(6.0, 0.62 * len(tokens) + 1.5), 5.0))
+    compose_colour, chain_colour = "tab:purple", STACK_ARROWS["recurrent"]
+
+    def draw(node: Any, first: int) -> tuple[tuple[float, float], int, int]:
+        """Draw ``node`` whose first token is ``first``: (centre, height, tokens used)."""
+        if not isinstance(node, tuple):
+            xy = (step * first, 1.4)
+            _box(ax, xy, str(int(node)), "#dde8f5", size=(0.55, 0.42), fontsize=9)
+            return xy, 0, 1
+        op, left, right = node
+        lxy, lh, lused = draw(left, first + 1)  # after "("
+        op_index = first + 1 + lused
+        rxy, rh, rused = draw(right, op_index + 1)
+        level = 1 + max(lh, rh)
+        xy = (step * op_index, 1.4 + 0.95 * level)
+        _box(ax, xy, op, "#e8def3", size=(0.8, 0.42), fontsize=9)
+        for child in (lxy, rxy):
+            ax.add_patch(
+                FancyArrowPatch(
+                    (child[0], child[1] + 0.23),
+                    (xy[0], xy[1] - 0.23),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color=compose_colour,
+                    lw=1.4,
+                    gid="compose",
+                )
+            )
+        return xy, level, lused + rused + 3  # "(", left, op, right, ")"
+
+    root, top, _ = draw(tree, 0)
+    # the root is drawn; the formula goes above the whole tree
+    ax.text(
+        step * (len(tokens) - 1) / 2,
+        root[1] + 0.45,
+        r"each operator: $h = \tanh([h_{left};\,h_{right}]\,W_{op} + b_{op})$",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        color=compose_colour,
+    )
+    ax.text(-0.6, 0.0, "chain", ha="right", va="center", fontsize=9)
+    ax.text(-0.6, 1.4, "tree", ha="right", va="center", fontsize=9)
+    for k, token in enumerate(tokens):
+        colour = "#f6dcdc" if token in "()" else "0.93"
+        _box(ax, (step * k, 0.0), token, colour, size=(0.6, 0.42), fontsize=8)
+        if k:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (step * (k - 1) + 0.3, 0.0),
+                    (step * k - 0.3, 0.0),
+                    arrowstyle="-|>",
+                    mutation_scale=7,
+                    color=chain_colour,
+                    lw=1.0,
+                    gid="chain",
+                )
+            )
+    ax.set_xlim(-1.4, step * (len(tokens) - 1) + 0.5)
+    ax.set_ylim(-0.5, 1.4 + 0.95 * top + 0.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("one expression, two readings: along its tree (top), token by token (bottom)")
     return ax
