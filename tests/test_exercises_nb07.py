@@ -8,7 +8,7 @@ from course_lib.solutions import nb07 as sol
 
 def test_solutions_pass():
     assert nb07.check_steps_to_reach(sol.steps_to_reach)
-    assert nb07.check_bounce_step(sol.bounce_step)
+    assert nb07.check_convlstm_peepholes(sol.convlstm_peephole_forward)
     assert nb07.check_future_leak(sol.future_leak)
 
 
@@ -22,17 +22,30 @@ def test_wrong_answers_fail():
     assert not nb07.check_steps_to_reach(lambda d, k, layers: sol.steps_to_reach(d, k, 1))
     assert not nb07.check_steps_to_reach(lambda d, k, layers: sol.steps_to_reach(d, k, layers) + 1)
 
-    def clipped(position, velocity, high):  # stops at the wall instead of bouncing
-        new = np.clip(position + velocity, 0, high)
-        hit = (position + velocity < 0) | (position + velocity > high)
-        return new, np.where(hit, -velocity, velocity)
+    def without_peepholes(x, k, r, b, peepholes):
+        return sol.convlstm_peephole_forward(x, k, r, b, np.zeros_like(peepholes))
 
-    assert not nb07.check_bounce_step(clipped)
+    def output_reads_old_cell(x, k, r, b, peepholes):  # w_co * C_(t-1) instead of w_co * C_t
+        sigmoid = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+        w_ci, w_cf, w_co = peepholes
+        h = np.zeros((*x.shape[:1], *x.shape[2:4], r.shape[2]))
+        c, states = np.zeros_like(h), []
+        for t in range(x.shape[1]):
+            z = sol._conv_same(x[:, t], k) + sol._conv_same(h, r) + b
+            z_i, z_f, z_g, z_o = np.split(z, 4, axis=-1)
+            o = sigmoid(z_o + w_co * c)
+            c = sigmoid(z_f + w_cf * c) * c + sigmoid(z_i + w_ci * c) * np.tanh(z_g)
+            h = o * np.tanh(c)
+            states.append(h)
+        return np.stack(states, 1)
 
-    def keeps_velocity(position, velocity, high):
-        return sol.bounce_step(position, velocity, high)[0], velocity
+    def gates_swapped(x, k, r, b, peepholes):  # reads the blocks as f, i, g, o
+        n = r.shape[-1] // 4
+        perm = np.r_[n : 2 * n, 0:n, 2 * n : 4 * n]
+        return sol.convlstm_peephole_forward(x, k[..., perm], r[..., perm], b[perm], peepholes)
 
-    assert not nb07.check_bounce_step(keeps_velocity)
+    for wrong in (without_peepholes, output_reads_old_cell, gates_swapped):
+        assert not nb07.check_convlstm_peepholes(wrong), wrong.__name__
 
     def compares_every_output(predict, clips, t):
         changed = np.array(clips, copy=True)

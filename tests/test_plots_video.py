@@ -66,3 +66,23 @@ def test_hidden_channels_grid():
 def test_exported_from_the_package():
     assert plots.plot_frame_strips is video.plot_frame_strips
     assert plots.animation_html is video.animation_html
+
+
+def test_hybrid_and_convlstm_draw_a_vector_state_and_a_map_state():
+    ax = plots.plot_hybrid_and_convlstm()
+    vector = [p for p in ax.patches if p.get_gid() == "vector_state"]
+    maps = [p for p in ax.patches if p.get_gid() == "map_state"]
+    assert len(vector) == 8 and len(maps) == 3 * 16  # a strip of 8; three 4x4 channels
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "CNN-LSTM hybrid" in texts and "ConvLSTM" in texts
+
+
+def test_leaky_head_marks_the_target_frame_and_the_arrow_that_reads_it():
+    ax = plots.plot_leaky_head(5, t=2)
+    leak = [p for p in ax.patches if p.get_gid() == "leak"]
+    window = [p for p in ax.patches if p.get_gid() == "window"]
+    assert len(leak) == 2 and len(window) == 2  # the target box and H_3's arrow; H_1, H_2
+    assert len([p for p in plots.plot_leaky_head(4, t=1).patches if p.get_gid() == "window"]) == 1
+    for bad in (dict(steps=5, t=5), dict(steps=2, t=1), dict(steps=5, t=0)):
+        with pytest.raises(ValueError):
+            plots.plot_leaky_head(**bad)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from course_lib.data.video import bounce_step
 from course_lib.exercises import run_check
 
 
@@ -47,40 +46,51 @@ def check_steps_to_reach(fn: Callable) -> bool:
     return run_check("Exercise 1 (how far a pixel reaches per step)", fn, check)
 
 
-def check_bounce_step(fn: Callable) -> bool:
-    """Exercise 2: check one step of bouncing motion.
+def check_convlstm_peepholes(fn: Callable) -> bool:
+    """Exercise 2: check a ConvLSTM with peephole connections (Shi et al., 2015).
 
-    ``fn(position, velocity, high)`` moves integer positions by their velocity and reflects them off
-    walls at 0 and ``high``, flipping the velocity of what bounced.
+    ``fn(x, kernel, recurrent_kernel, bias, peepholes)`` runs the cell over ``x`` ``(batch, time,
+    h, w, channels)`` from zero states, with Keras' weights (gate blocks i, f, g, o) and
+    ``peepholes`` ``(3, h, w, filters)``, the maps ``w_ci``, ``w_cf``, ``w_co``: the input and
+    forget gates add ``w ⊙ C_{t-1}``, the output gate adds ``w_co ⊙ C_t``. It returns the hidden
+    states ``(batch, time, h, w, filters)``. The reference is
+    ``course_lib.solutions.nb07.convlstm_peephole_forward``; with zero peepholes it must also
+    match ``keras.layers.ConvLSTM2D``.
     """
+    from course_lib.solutions.nb07 import convlstm_peephole_forward
 
     def check(fn: Callable) -> None:
-        cases = [
-            (np.array([0, 10, 5, 1, 9]), np.array([-2, 1, 2, -1, 2]), 10),
-            (np.array([3, 0, 4]), np.array([1, 1, -1]), 4),
-        ]
+        import keras
+
         rng = np.random.default_rng(707)
-        high = 16
-        pos = rng.integers(0, high + 1, size=(50, 2))
-        vel = rng.integers(1, 3, size=(50, 2)) * rng.choice([-1, 1], size=(50, 2))
-        cases.append((pos, vel, high))
-        for position, velocity, high in cases:
-            want_p, want_v = bounce_step(position, velocity, high)
-            got_p, got_v = (np.asarray(a) for a in fn(position.copy(), velocity.copy(), high))
-            assert got_p.shape == want_p.shape and got_v.shape == want_v.shape, (
-                f"return (position, velocity) with the input shape {position.shape}."
+        for batch, time, height, width, channels, filters in [
+            (2, 3, 5, 6, 1, 2),
+            (1, 4, 4, 4, 2, 3),
+        ]:
+            layer = keras.layers.ConvLSTM2D(filters, 3, padding="same", return_sequences=True)
+            x = rng.normal(size=(batch, time, height, width, channels)).astype("float32")
+            layer.build(x.shape)
+            kernel, recurrent, bias = layer.get_weights()
+            bias = bias + rng.normal(scale=0.5, size=bias.shape).astype("float32")
+            layer.set_weights([kernel, recurrent, bias])
+            none = np.zeros((3, height, width, filters))
+            got = np.asarray(fn(x, kernel, recurrent, bias, none))
+            want = np.asarray(layer(x))
+            assert got.shape == want.shape, f"expected hidden states {want.shape}; got {got.shape}."
+            assert np.allclose(got, want, atol=1e-5), (
+                "with zero peepholes the cell must be keras.layers.ConvLSTM2D: check the "
+                "convolutions ('same' zero padding) and the gate order i, f, g, o."
             )
-            assert np.array_equal(got_p, want_p), (
-                f"positions {position.tolist()} moving {velocity.tolist()} with walls at 0 and "
-                f"{high} should end at {want_p.tolist()}; got {got_p.tolist()}. A step past a "
-                "wall comes back by as much as it went past (it is reflected, not clipped)."
-            )
-            assert np.array_equal(got_v, want_v), (
-                f"velocities should become {want_v.tolist()}; got {got_v.tolist()}: flip the "
-                "velocity of each coordinate that bounced, and only of those."
+            peepholes = rng.normal(scale=0.7, size=(3, height, width, filters))
+            got = np.asarray(fn(x, kernel, recurrent, bias, peepholes))
+            want = convlstm_peephole_forward(x, kernel, recurrent, bias, peepholes)
+            assert np.allclose(got, want, atol=1e-6), (
+                "with peepholes the states are off: the input and forget gates read the OLD cell "
+                "state, w_ci * C_(t-1) and w_cf * C_(t-1); the output gate reads the NEW one, "
+                "w_co * C_t, so it is computed after the cell update."
             )
 
-    return run_check("Exercise 2 (bouncing off the walls)", fn, check)
+    return run_check("Exercise 2 (a ConvLSTM with peepholes)", fn, check)
 
 
 def _causal(x: np.ndarray) -> np.ndarray:

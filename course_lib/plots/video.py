@@ -9,8 +9,10 @@ import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from course_lib.plots.base import _axes
+from course_lib._args import int_in_range
+from course_lib.plots.base import _arrow, _axes, _box
 
 __all__ = [
     "plot_frame_strips",
@@ -18,6 +20,8 @@ __all__ = [
     "animate_frames",
     "animation_html",
     "plot_hidden_channels",
+    "plot_hybrid_and_convlstm",
+    "plot_leaky_head",
 ]
 
 
@@ -251,3 +255,186 @@ def plot_hidden_channels(
         fig.suptitle(title, fontsize=11)
     fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0.15)
     return fig
+
+
+def _grid(
+    ax: Axes,
+    centre: tuple[float, float],
+    rows: int,
+    cols: int,
+    cell: float,
+    colour: str,
+    layers: int = 1,
+    gid: str | None = None,
+) -> None:
+    """A small grid of squares (a map), drawn ``layers`` times with an offset (its channels)."""
+    x0, y0 = centre[0] - cols * cell / 2, centre[1] - rows * cell / 2
+    for layer in reversed(range(layers)):
+        dx = dy = 0.08 * layer
+        for r in range(rows):
+            for c in range(cols):
+                ax.add_patch(
+                    Rectangle(
+                        (x0 + c * cell + dx, y0 + r * cell + dy),
+                        cell,
+                        cell,
+                        facecolor=colour,
+                        edgecolor="0.4",
+                        lw=0.5,
+                        gid=gid,
+                    )
+                )
+
+
+def _loop(ax: Axes, x: float, y: float, colour: str) -> None:
+    """A self-loop above a state: it is carried to the next step."""
+    ax.add_patch(
+        FancyArrowPatch(
+            (x + 0.35, y),
+            (x - 0.35, y),
+            arrowstyle="-|>",
+            mutation_scale=11,
+            color=colour,
+            lw=1.5,
+            connectionstyle="arc3,rad=1.2",
+        )
+    )
+
+
+def plot_hybrid_and_convlstm(ax: Axes | None = None) -> Axes:
+    """The two recurrent video models of notebook 07 side by side: what their state looks like.
+
+    Top, the CNN-LSTM hybrid: a CNN encodes each frame, the code is flattened into a vector, an
+    LSTM carries a *vector* state, and a dense decoder redraws the next frame from it. Bottom, the
+    ConvLSTM: its state is a stack of *maps* aligned with the frame, and a convolution reads the
+    next frame off it. The hybrid's state has lost the grid; the ConvLSTM's keeps it.
+
+    Args:
+        ax: where to draw.
+    """
+    ax = _axes(ax, figsize=(11.0, 4.6))
+    state = "tab:red"
+    for y, label in ((2.6, "CNN-LSTM hybrid"), (0.0, "ConvLSTM")):
+        ax.text(-0.9, y, label, ha="right", va="center", fontsize=10, weight="bold")
+        _grid(ax, (0.0, y), 4, 4, 0.22, "#dde8f5")
+        ax.text(0.0, y - 0.7, "frame $X_t$", ha="center", va="top", fontsize=9)
+    # hybrid: CNN -> flatten -> LSTM (vector) -> dense decoder -> frame
+    y = 2.6
+    _arrow(ax, (0.55, y), (1.25, y), "", "0.3")
+    _box(ax, (1.9, y), "CNN\nencoder", "0.93", size=(1.1, 0.7), fontsize=9)
+    _arrow(ax, (2.5, y), (3.35, y), "", "0.3")
+    ax.text(2.95, y + 0.45, "flatten", ha="center", fontsize=8)
+    _grid(ax, (3.55, y), 8, 1, 0.13, "#fbe3cc")
+    _arrow(ax, (3.75, y), (4.45, y), "", "0.3")
+    _box(ax, (5.15, y), "LSTM", "0.93", size=(1.1, 0.7), fontsize=9)
+    _arrow(ax, (5.75, y), (6.35, y), "", "0.3")
+    _grid(ax, (6.6, y), 8, 1, 0.13, "#f6dcdc", gid="vector_state")
+    _loop(ax, 6.6, y + 0.62, state)
+    ax.text(6.6, y - 0.75, "state $h_t$:\na vector", ha="center", va="top", fontsize=9, color=state)
+    _arrow(ax, (6.85, y), (7.6, y), "", "0.3")
+    _box(ax, (8.3, y), "dense\ndecoder", "0.93", size=(1.1, 0.7), fontsize=9)
+    _arrow(ax, (8.9, y), (9.55, y), "", "0.3")
+    _grid(ax, (10.1, y), 4, 4, 0.22, "#dcefdc")
+    # ConvLSTM: the state is a stack of maps on the frame's grid
+    y = 0.0
+    _arrow(ax, (0.55, y), (1.25, y), "", "0.3")
+    _box(ax, (2.0, y), "ConvLSTM\n(convolutions)", "0.93", size=(1.6, 0.7), fontsize=9)
+    _arrow(ax, (2.85, y), (5.9, y), "", "0.3")
+    _grid(ax, (6.6, y), 4, 4, 0.22, "#f6dcdc", layers=3, gid="map_state")
+    _loop(ax, 6.7, y + 0.75, state)
+    ax.text(
+        6.6,
+        y - 0.7,
+        "state $H_t$: maps\non the frame's grid",
+        ha="center",
+        va="top",
+        fontsize=9,
+        color=state,
+    )
+    _arrow(ax, (7.3, y), (7.7, y), "", "0.3")
+    _box(ax, (8.3, y), "conv\nhead", "0.93", size=(1.0, 0.7), fontsize=9)
+    _arrow(ax, (8.85, y), (9.55, y), "", "0.3")
+    for yy in (2.6, 0.0):
+        _grid(ax, (10.1, yy), 4, 4, 0.22, "#dcefdc")
+        ax.text(10.1, yy - 0.7, "next frame", ha="center", va="top", fontsize=9)
+    ax.set_xlim(-2.6, 10.8)
+    ax.set_ylim(-1.4, 3.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        "Where the state lives: a vector (hybrid) or maps aligned with the frame (ConvLSTM)"
+    )
+    return ax
+
+
+def plot_leaky_head(steps: int = 5, t: int = 2, ax: Axes | None = None) -> Axes:
+    """Why a 3-frame ``Conv3D`` head after a ConvLSTM sees the frame it must predict.
+
+    Each hidden state ``H_s`` has read frames ``X_1..X_s``. An honest head makes output ``t``
+    from ``H_t`` alone; a ``Conv3D`` head with a kernel 3 frames long and "same" padding mixes
+    ``H_{t-1}``, ``H_t`` and ``H_{t+1}``, and ``H_{t+1}`` has read ``X_{t+1}``, the target of
+    output ``t`` (red).
+
+    Args:
+        steps: time steps to draw (3 to 8).
+        t: the output whose window is drawn (1 to ``steps - 1``; steps count from 1).
+        ax: where to draw.
+
+    Raises:
+        ValueError: for ``steps`` outside 3..8 or ``t`` outside 1..steps - 1.
+    """
+    steps = int_in_range(steps, "steps", 3, 8)
+    t = int_in_range(t, "t", 1, steps - 1)
+    ax = _axes(ax, figsize=(1.2 + 1.6 * steps, 4.0))
+    leak, dx = "tab:red", 1.6
+    for s in range(1, steps + 1):
+        x = dx * (s - 1)
+        target = s == t + 1
+        _box(ax, (x, 0), f"$X_{{{s}}}$", "#dde8f5")
+        _box(ax, (x, 1.3), f"$H_{{{s}}}$", "#f6dcdc")
+        _arrow(ax, (x, 0.3), (x, 1.0), "", leak if target else "0.4")
+        if s > 1:
+            _arrow(ax, (x - dx + 0.4, 1.3), (x - 0.4, 1.3), "", "0.4")
+        if s == t:
+            _box(ax, (x, 2.8), f"$\\hat X_{{{t + 1}}}$", "#dcefdc")
+        if target:
+            ax.add_patch(
+                Rectangle(
+                    (x - 0.45, -0.35), 0.9, 0.7, fill=False, edgecolor=leak, lw=2.0, gid="leak"
+                )
+            )
+            ax.text(
+                x, -0.5, f"the target of output {t}", ha="center", va="top", fontsize=9, color=leak
+            )
+    xt = dx * (t - 1)
+    for s in (t - 1, t, t + 1):
+        if s < 1:
+            continue
+        colour = leak if s == t + 1 else "tab:green"
+        ax.add_patch(
+            FancyArrowPatch(
+                (dx * (s - 1), 1.6),
+                (xt, 2.5),
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=colour,
+                lw=2.2 if s == t + 1 else 1.4,
+                gid="leak" if s == t + 1 else "window",
+            )
+        )
+    ax.text(
+        xt + dx * 0.6,
+        2.8,
+        'Conv3D, 3 frames, padding "same"',
+        va="center",
+        fontsize=9,
+        color="tab:green",
+    )
+    ax.set_xlim(-0.8, dx * (steps - 1) + 0.8)
+    ax.set_ylim(-1.0, 3.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        f"A head that reads $H_{{{t + 1}}}$ has seen $X_{{{t + 1}}}$, the frame it predicts"
+    )
+    return ax

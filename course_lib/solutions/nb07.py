@@ -25,15 +25,31 @@ def steps_to_reach(distance, kernel_size, layers):
 # landing pixel, unless the head's 3 x 3 kernel (one more pixel) makes up the difference.
 
 
-def bounce_step(position, velocity, high):
-    """Exercise 2: move, then reflect whatever went past a wall and flip its velocity."""
-    position = np.asarray(position) + velocity
-    velocity = np.array(velocity, copy=True)
-    below, above = position < 0, position > high
-    position = np.where(below, -position, position)
-    position = np.where(above, 2 * high - position, position)
-    velocity = np.where(below | above, -velocity, velocity)
-    return position, velocity
+def _conv_same(x, kernel):
+    """x: (batch, h, w, c_in), kernel: (k, k, c_in, c_out) -> (batch, h, w, c_out)."""
+    r = kernel.shape[0] // 2
+    padded = np.pad(x, ((0, 0), (r, r), (r, r), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, kernel.shape[:2], axis=(1, 2))
+    return np.einsum("bhwcij,ijcf->bhwf", windows, kernel)
+
+
+def convlstm_peephole_forward(x, kernel, recurrent_kernel, bias, peepholes):
+    """Exercise 2: the ConvLSTM of Shi et al. (2015), with its peephole connections."""
+    sigmoid = lambda v: 1.0 / (1.0 + np.exp(-v))  # noqa: E731
+    w_ci, w_cf, w_co = np.asarray(peepholes, dtype=np.float64)
+    batch, steps, height, width, _ = x.shape
+    h = np.zeros((batch, height, width, recurrent_kernel.shape[2]))
+    c = np.zeros_like(h)
+    states = []
+    for t in range(steps):
+        z = _conv_same(x[:, t], kernel) + _conv_same(h, recurrent_kernel) + bias
+        z_i, z_f, z_g, z_o = np.split(z, 4, axis=-1)
+        i = sigmoid(z_i + w_ci * c)  # the gates look at the cell state they act on
+        f = sigmoid(z_f + w_cf * c)
+        c = f * c + i * np.tanh(z_g)
+        h = sigmoid(z_o + w_co * c) * np.tanh(c)  # the output gate sees the new cell state
+        states.append(h)
+    return np.stack(states, axis=1)
 
 
 def future_leak(predict, clips, t):
