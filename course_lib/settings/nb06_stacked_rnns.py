@@ -22,6 +22,12 @@ COMMON = dict(
     chain_embedding_dim=16,
     tree_batch_size=32,
     tree_learning_rate=0.02,
+    # section 4's second try of the deepest plain stack: Adam at this learning rate for this many
+    # epochs. None skips it: at quick and standard it would not fit the notebook's time budget,
+    # and there it needs more epochs than the first try to leave the unigram line
+    # (docs/evidence/06_stacked_rnns.md, "Is the plain stack broken or slow?")
+    plain_retry_learning_rate=None,
+    plain_retry_epochs=None,
 )
 # check_depth: the depth at which the plain and residual stacks are compared, and the dropout
 # run's (one of depths, the largest); init_check_depth: the untrained stacks' depth whose
@@ -81,6 +87,8 @@ FULL = dict(
     tree_train=20_000,
     tree_epochs=20,
     dropout_run=True,
+    plain_retry_learning_rate=0.001,
+    plain_retry_epochs=60,
 )
 
 KEY_METRIC = "best_val_bits"
