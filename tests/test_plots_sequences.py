@@ -91,3 +91,33 @@ def test_bptt_figure_sends_gradients_back_and_stops_them_at_cuts():
         plots.plot_bptt(4, truncate=5)
     with pytest.raises(ValueError, match="steps"):
         plots.plot_bptt(1)
+
+
+def test_masking_copies_the_state_over_padding_only_with_a_mask():
+    ax = plots.plot_masking(("a", "b"), pads=3)
+    carried = _gradient_arrows(ax, "carried")
+    updated = _gradient_arrows(ax, "updated")
+    assert len(carried) == 3 and len(updated) == 4 + 1  # unmasked: 4 links; masked: a->b only
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("$h_{2}$") == 1 + 4  # h_2 in the unmasked row; h_2 and three copies
+    with pytest.raises(ValueError, match="pads"):
+        plots.plot_masking(("a",), pads=0)
+    with pytest.raises(ValueError, match="tokens"):
+        plots.plot_masking((), pads=2)
+
+
+def test_generator_feeds_each_output_back():
+    ax = plots.plot_generator_feedback(("a", "b", "c"), condition="X")
+    assert len(_gradient_arrows(ax, "feedback")) == 3  # a, b, c each become the next input
+    texts = [t.get_text() for t in ax.texts]
+    assert "<start>" in texts and "<end>" in texts and "X" in texts
+    with pytest.raises(ValueError, match="tokens"):
+        plots.plot_generator_feedback(())
+
+
+def test_handover_links_the_encoders_last_state_to_the_decoder():
+    ax = plots.plot_handover(("1", "2"), ("one", "two", "three"))
+    assert len(_gradient_arrows(ax, "handover")) == 1
+    assert len(_gradient_arrows(ax, "encoder")) == 1 and len(_gradient_arrows(ax, "decoder")) == 3
+    with pytest.raises(ValueError, match="target"):
+        plots.plot_handover(("1",), ())

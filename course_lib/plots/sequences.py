@@ -23,6 +23,9 @@ __all__ = [
     "SEQUENCE_SHAPES",
     "plot_sequence_shapes",
     "plot_padded_batch",
+    "plot_masking",
+    "plot_generator_feedback",
+    "plot_handover",
     "plot_char_tags",
 ]
 
@@ -366,4 +369,250 @@ def plot_char_tags(
     ax.grid(False)
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
+
+
+def _chain(ax: Axes, y: float, n: int, x0: float, label: str, colour: str, gid: str) -> list[float]:
+    """``n`` state boxes in a row at height ``y``, linked left to right; their x positions."""
+    xs = [x0 + 1.3 * t for t in range(n)]
+    for t, x in enumerate(xs):
+        _box(ax, (x, y), f"${label}_{{{t + 1}}}$", SHAPE_COLOURS["state"], size=(0.7, 0.45))
+        if t:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (xs[t - 1] + 0.35, y),
+                    (x - 0.35, y),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    color=colour,
+                    lw=1.4,
+                    gid=gid,
+                )
+            )
+    return xs
+
+
+def plot_masking(
+    tokens: Sequence[str] = ("N", "o", "w", "a", "k"), pads: int = 3, ax: Axes | None = None
+) -> Axes:
+    """What a mask changes: the state is carried unchanged over padded steps.
+
+    Top, no mask: the RNN updates its state at every step, padding included, so the state it
+    hands on is ``h`` after the last pad. Bottom, masked: on a padded step the layer copies the
+    state forward, so the final state is the state after the last real token.
+
+    Args:
+        tokens: the real tokens (1 to 10).
+        pads: padded steps after them (1 to 6).
+        ax: where to draw.
+
+    Raises:
+        ValueError: for no tokens, more than 10, or ``pads`` outside 1..6.
+    """
+    tokens = [str(t) for t in tokens]
+    if not 1 <= len(tokens) <= 10:
+        raise ValueError(f"tokens must hold 1 to 10 tokens; got {len(tokens)}.")
+    pads = int_in_range(pads, "pads", 1, 6)
+    n, real = len(tokens) + pads, len(tokens)
+    ax = _axes(ax, figsize=(1.6 + 1.3 * n, 4.2))
+    update, carry = SHAPE_COLOURS["state"], "0.45"
+    for y, masked, title in ((2.6, False, "no mask"), (0.0, True, "masked")):
+        ax.text(-1.0, y + 0.6, title, ha="left", fontsize=10, weight="bold")
+        for t in range(n):
+            x = 1.3 * t
+            pad = t >= real
+            _box(
+                ax,
+                (x, y - 0.9),
+                "0" if pad else tokens[t],
+                "0.9" if pad else "#dde8f5",
+                size=(0.5, 0.4),
+            )
+            copied = masked and pad
+            label = f"$h_{{{real}}}$" if copied else f"$h_{{{t + 1}}}$"
+            _box(ax, (x, y), label, "white" if copied else update, size=(0.7, 0.45))
+            if not copied:
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (x, y - 0.7),
+                        (x, y - 0.23),
+                        arrowstyle="-|>",
+                        mutation_scale=9,
+                        color="0.3",
+                        lw=1.0,
+                    )
+                )
+            if t:
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (x - 0.95, y),
+                        (x - 0.35, y),
+                        arrowstyle="-|>",
+                        mutation_scale=10,
+                        color=carry if copied else "tab:red",
+                        lw=1.4,
+                        linestyle="--" if copied else "-",
+                        gid="carried" if copied else "updated",
+                    )
+                )
+        ax.text(1.3 * (n - 1) + 0.55, y, "→ final state", va="center", fontsize=9)
+    ax.set_xlim(-1.1, 1.3 * (n - 1) + 2.2)
+    ax.set_ylim(-1.3, 3.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Padding with and without a mask: masked steps copy the state forward")
+    return ax
+
+
+def plot_generator_feedback(
+    tokens: Sequence[str] = ("N", "o", "w", "a", "k"),
+    condition: str = "Polish",
+    ax: Axes | None = None,
+) -> Axes:
+    """One-to-many: one input sets the initial state, and each output is fed back as the next input.
+
+    Args:
+        tokens: the generated tokens (1 to 10); ``<end>`` is added after them.
+        condition: the single input (a label), drawn into the initial state.
+        ax: where to draw.
+
+    Raises:
+        ValueError: for no tokens or more than 10.
+    """
+    tokens = [str(t) for t in tokens]
+    if not 1 <= len(tokens) <= 10:
+        raise ValueError(f"tokens must hold 1 to 10 tokens; got {len(tokens)}.")
+    outputs = [*tokens, "<end>"]
+    inputs = ["<start>", *tokens]
+    n = len(outputs)
+    ax = _axes(ax, figsize=(2.4 + 1.3 * n, 3.8))
+    xs = _chain(ax, 1.2, n, 0.0, "h", "tab:red", "state")
+    _box(ax, (-1.6, 1.2), condition, SHAPE_COLOURS["input"], size=(1.0, 0.45), fontsize=9)
+    ax.add_patch(
+        FancyArrowPatch(
+            (-1.1, 1.2),
+            (-0.35, 1.2),
+            arrowstyle="-|>",
+            mutation_scale=10,
+            color="tab:purple",
+            lw=1.6,
+        )
+    )
+    ax.text(-0.72, 1.45, "$h_0$", ha="center", fontsize=9, color="tab:purple")
+    for t, x in enumerate(xs):
+        _box(ax, (x, 0.0), inputs[t], SHAPE_COLOURS["input"], size=(0.75, 0.4), fontsize=8)
+        _box(ax, (x, 2.4), outputs[t], SHAPE_COLOURS["output"], size=(0.75, 0.4), fontsize=8)
+        ax.add_patch(
+            FancyArrowPatch(
+                (x, 0.2), (x, 0.97), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
+            )
+        )
+        ax.add_patch(
+            FancyArrowPatch(
+                (x, 1.43), (x, 2.2), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
+            )
+        )
+        if t + 1 < n:  # the output of step t is the input of step t + 1
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + 0.38, 2.4),
+                    (xs[t + 1] - 0.1, 0.2),
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    color="tab:orange",
+                    lw=1.1,
+                    linestyle="--",
+                    connectionstyle="arc3,rad=-0.25",
+                    gid="feedback",
+                )
+            )
+    ax.set_xlim(-2.3, xs[-1] + 0.6)
+    ax.set_ylim(-0.4, 2.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        f"One-to-many: '{condition}' sets $h_0$; each output is fed back as the next input"
+    )
+    return ax
+
+
+def plot_handover(
+    source: Sequence[str] = ("5", "0", "7"),
+    target: Sequence[str] = ("five", "hundred", "and", "seven"),
+    ax: Axes | None = None,
+) -> Axes:
+    """Many-to-many, unaligned: the encoder's final state becomes the decoder's initial state.
+
+    The encoder reads the source into states ``h_1 .. h_S`` and keeps only ``h_S``
+    (``return_state=True``); the decoder starts from it (``initial_state=``), reads the target
+    shifted right behind ``<start>``, and writes the target followed by ``<end>``.
+
+    Args:
+        source: the input tokens (1 to 8).
+        target: the output tokens (1 to 8); ``<end>`` is added.
+        ax: where to draw.
+
+    Raises:
+        ValueError: for a source or target of no tokens or more than 8.
+    """
+    source, target = [str(t) for t in source], [str(t) for t in target]
+    for name, seq in (("source", source), ("target", target)):
+        if not 1 <= len(seq) <= 8:
+            raise ValueError(f"{name} must hold 1 to 8 tokens; got {len(seq)}.")
+    outputs, inputs = [*target, "<end>"], ["<start>", *target]
+    ax = _axes(ax, figsize=(2.0 + 1.3 * (len(source) + len(outputs)), 3.8))
+    enc = _chain(ax, 1.2, len(source), 0.0, "h", "tab:blue", "encoder")
+    for x, token in zip(enc, source):
+        _box(ax, (x, 0.0), token, SHAPE_COLOURS["input"], size=(0.6, 0.4), fontsize=9)
+        ax.add_patch(
+            FancyArrowPatch(
+                (x, 0.2), (x, 0.97), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
+            )
+        )
+    x0 = enc[-1] + 2.2
+    dec = _chain(ax, 1.2, len(outputs), x0, "s", "tab:red", "decoder")
+    ax.add_patch(
+        FancyArrowPatch(
+            (enc[-1] + 0.35, 1.2),
+            (dec[0] - 0.35, 1.2),
+            arrowstyle="-|>",
+            mutation_scale=13,
+            color="tab:purple",
+            lw=2.4,
+            gid="handover",
+        )
+    )
+    ax.text(
+        (enc[-1] + dec[0]) / 2,
+        1.5,
+        "final state\n= initial state",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color="tab:purple",
+    )
+    for t, x in enumerate(dec):
+        _box(ax, (x, 0.0), inputs[t], SHAPE_COLOURS["input"], size=(0.8, 0.4), fontsize=8)
+        _box(ax, (x, 2.4), outputs[t], SHAPE_COLOURS["output"], size=(0.8, 0.4), fontsize=8)
+        ax.add_patch(
+            FancyArrowPatch(
+                (x, 0.2), (x, 0.97), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
+            )
+        )
+        ax.add_patch(
+            FancyArrowPatch(
+                (x, 1.43), (x, 2.2), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
+            )
+        )
+    ax.text(enc[len(enc) // 2], -0.55, "encoder (outputs unused)", ha="center", fontsize=9)
+    ax.text(
+        dec[len(dec) // 2], -0.55, "decoder (teacher forcing in training)", ha="center", fontsize=9
+    )
+    ax.set_xlim(-0.6, dec[-1] + 0.6)
+    ax.set_ylim(-0.8, 2.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        "Many-to-many, unaligned: everything the encoder read reaches the decoder as one state"
+    )
     return ax
