@@ -74,3 +74,31 @@ def test_error_vs_noise():
     with pytest.raises(ValueError, match="CER"):
         plots.plot_error_vs_noise([10, 20], {"CER": [0.1]})
     plt.close("all")
+
+
+def test_ctc_model_prints_the_frame_rate_after_each_stage():
+    ax = plots.plot_ctc_model(time_strides=(2, 2), rnn_layers=3)
+    rates = [t.get_text() for t in ax.texts if t.get_gid() == "rate"]
+    assert rates == ["100 frames/s", "50 frames/s", "25 frames/s", "25 frames/s", "25 frames/s"]
+    assert any("3 x bidirectional" in t.get_text() for t in ax.texts)
+    for bad in (dict(time_strides=()), dict(time_strides=(5,)), dict(rnn_layers=0)):
+        with pytest.raises(ValueError):
+            plots.plot_ctc_model(**bad)
+
+
+def test_ctc_paths_write_what_each_path_collapses_to():
+    ax = plots.plot_ctc_paths([[0, 1, 1, 0, 2], [1, 0, 0, 2, 2], [1, 1, 2, 0, 1]], "ab")
+    collapsed = [t.get_text() for t in ax.texts if t.get_gid() == "collapsed"]
+    assert collapsed == ["→ 'ab'", "→ 'ab'", "→ 'aba'"]
+    for bad in ([], [[1, 2], [1]], [[3]]):
+        with pytest.raises(ValueError):
+            plots.plot_ctc_paths(bad, "ab")
+
+
+def test_ctc_spikes_draw_the_blank_and_each_winning_character():
+    probs = np.array([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.2, 0.1, 0.7], [0.6, 0.3, 0.1]])
+    ax = plots.plot_ctc_spikes(probs, "ab")
+    assert len([line for line in ax.lines if line.get_gid() == "character"]) == 2
+    assert [t.get_text() for t in ax.texts] == ["a", "b"]
+    with pytest.raises(ValueError, match="frames"):
+        plots.plot_ctc_spikes(probs[:, :2], "ab")

@@ -10,15 +10,18 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from course_lib._args import positive_int
-from course_lib.decoding.ctc import ctc_extended_labels, ctc_min_frames
-from course_lib.plots.base import _axes
+from course_lib._args import int_in_range, positive_int
+from course_lib.decoding.ctc import ctc_collapse, ctc_extended_labels, ctc_min_frames
+from course_lib.plots.base import _arrow, _axes, _box
 
 __all__ = [
     "plot_waveform_and_spectrogram",
     "plot_ctc_trellis",
     "plot_ctc_alignment",
     "plot_error_vs_noise",
+    "plot_ctc_model",
+    "plot_ctc_paths",
+    "plot_ctc_spikes",
 ]
 
 
@@ -287,4 +290,164 @@ def plot_error_vs_noise(
     ax.legend()
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_ctc_model(
+    time_strides: Sequence[int] = (2, 2),
+    rnn_layers: int = 2,
+    frame_ms: float = 10.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """The recogniser of notebook 10 as a pipeline, with the frame rate after every stage.
+
+    Audio becomes log-mel frames (one per ``frame_ms``), each strided convolution divides the
+    frame rate by its stride, the bidirectional GRUs and the softmax keep it, and CTC's collapse
+    turns the per-frame symbols into text.
+
+    Args:
+        time_strides: the strides of the convolution blocks (each 1 to 4; 1 to 4 blocks).
+        rnn_layers: bidirectional GRU layers (1 to 6).
+        frame_ms: hop between feature frames in milliseconds.
+        ax: where to draw.
+
+    Raises:
+        ValueError: for strides, layers or a hop outside those ranges.
+    """
+    strides = [int_in_range(s, "time_strides", 1, 4) for s in time_strides]
+    if not 1 <= len(strides) <= 4:
+        raise ValueError(f"time_strides must hold 1 to 4 strides; got {list(time_strides)}.")
+    rnn_layers = int_in_range(rnn_layers, "rnn_layers", 1, 6)
+    if not 1.0 <= float(frame_ms) <= 100.0:
+        raise ValueError(f"frame_ms must be between 1 and 100; got {frame_ms!r}.")
+    rate = 1000.0 / float(frame_ms)
+    stages = [("audio\nwaveform", None), ("log-mel\nfeatures", rate)]
+    for stride in strides:
+        rate /= stride
+        stages.append((f"Conv1D\nstride {stride}", rate))
+    stages.append((f"{rnn_layers} x bidirectional\nGRU", rate))
+    stages.append(("softmax:\nchars + blank", rate))
+    stages.append(("CTC collapse\n→ text", None))
+    ax = _axes(ax, figsize=(1.9 * len(stages), 2.8))
+    for k, (label, per_second) in enumerate(stages):
+        x = 1.9 * k
+        _box(
+            ax,
+            (x, 0.0),
+            label,
+            "#dde8f5" if per_second is None else "#f6dcdc",
+            size=(1.55, 0.75),
+            fontsize=8,
+        )
+        if per_second is not None:
+            ax.text(
+                x,
+                -0.62,
+                f"{per_second:g} frames/s",
+                ha="center",
+                va="top",
+                fontsize=9,
+                color="tab:red",
+                gid="rate",
+            )
+        if k:
+            _arrow(ax, (x - 1.9 + 0.8, 0.0), (x - 0.8, 0.0), "", "0.3")
+    ax.set_xlim(-1.0, 1.9 * (len(stages) - 1) + 1.0)
+    ax.set_ylim(-1.1, 0.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("The recogniser, and how many frames per second each stage runs at")
+    return ax
+
+
+def plot_ctc_paths(paths: Sequence[Sequence[int]], alphabet: str, ax: Axes | None = None) -> Axes:
+    """Several alignments (one symbol per frame) that collapse to the same transcript.
+
+    One row per path, one cell per frame (blanks grey, labels coloured by label), and on the
+    right what each collapses to: CTC's loss adds the probabilities of all of them.
+
+    Args:
+        paths: label sequences of equal length (0 is the blank; label ``i`` is
+            ``alphabet[i - 1]``), 1 to 12 of them.
+        alphabet: the characters of labels 1, 2, ...
+        ax: where to draw.
+
+    Raises:
+        ValueError: for no paths, more than 12, paths of different lengths, or a label outside
+            the alphabet.
+    """
+    rows = [[int(v) for v in p] for p in paths]
+    if not 1 <= len(rows) <= 12 or len({len(r) for r in rows}) != 1 or not rows[0]:
+        raise ValueError("paths must be 1 to 12 non-empty label sequences of equal length.")
+    if any(not 0 <= v <= len(alphabet) for r in rows for v in r):
+        raise ValueError(f"labels must lie in 0..{len(alphabet)} (0 is the blank).")
+    frames = len(rows[0])
+    ax = _axes(ax, figsize=(2.5 + 0.42 * frames, 0.5 + 0.42 * len(rows)))
+    cmap = plt.get_cmap("tab10")
+    for i, row in enumerate(rows):
+        y = len(rows) - 1 - i
+        for t, v in enumerate(row):
+            colour = "0.88" if v == 0 else cmap((v - 1) % 10)
+            ax.add_patch(plt.Rectangle((t, y), 0.92, 0.85, facecolor=colour, edgecolor="white"))
+            ax.text(
+                t + 0.46,
+                y + 0.42,
+                "∅" if v == 0 else alphabet[v - 1].replace(" ", "␣"),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="0.3" if v == 0 else "white",
+            )
+        text = "".join(alphabet[v - 1] for v in ctc_collapse(row))
+        ax.text(frames + 0.4, y + 0.42, f"→ {text!r}", va="center", fontsize=9, gid="collapsed")
+    ax.set_xlim(-0.2, frames + 3.5)
+    ax.set_ylim(-0.2, len(rows) + 0.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Different alignments, one transcript: CTC sums over all of them")
+    return ax
+
+
+def plot_ctc_spikes(
+    probs: np.ndarray, alphabet: str, *, frame_ms: float = 40.0, ax: Axes | None = None
+) -> Axes:
+    """Per-frame posteriors of a CTC model: the blank, and a spike for every character.
+
+    Args:
+        probs: softmax outputs ``(frames, 1 + len(alphabet))``, column 0 the blank.
+        alphabet: the characters of columns 1, 2, ...
+        frame_ms: duration of one output frame in milliseconds (the x axis is in seconds).
+        ax: where to draw.
+
+    Raises:
+        ValueError: if ``probs`` is not ``(frames, 1 + len(alphabet))``.
+    """
+    probs = np.asarray(probs, dtype=float)
+    if probs.ndim != 2 or probs.shape[1] != len(alphabet) + 1:
+        raise ValueError(
+            f"probs must have shape (frames, {len(alphabet) + 1}): the blank and one column per "
+            f"character; got {probs.shape}."
+        )
+    ax = _axes(ax, figsize=(11.0, 3.2))
+    seconds = np.arange(len(probs)) * frame_ms / 1000.0
+    ax.plot(seconds, probs[:, 0], color="0.6", lw=1.2, linestyle="--", label="blank")
+    best = probs.argmax(-1)
+    cmap = plt.get_cmap("tab10")
+    for k in sorted(set(int(v) for v in best if v > 0)):
+        ax.plot(seconds, probs[:, k], color=cmap((k - 1) % 10), lw=1.2, gid="character")
+        for t in np.flatnonzero(best == k):
+            ax.text(
+                seconds[t],
+                min(probs[t, k] + 0.03, 1.05),
+                alphabet[k - 1].replace(" ", "␣"),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=cmap((k - 1) % 10),
+            )
+    ax.set_ylim(0, 1.12)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("posterior probability")
+    ax.legend(loc="lower right")
+    ax.set_title("Per-frame posteriors: the blank, and each character that wins a frame")
     return ax
