@@ -1,26 +1,38 @@
 """The exercise checks of notebook 02 pass on the reference solutions and catch wrong answers."""
 
-import math
-
 import numpy as np
+from sklearn.metrics import f1_score
 
 from course_lib.exercises import nb02
 from course_lib.solutions import nb02 as sol02
 
 
 def test_nb02_solutions_pass():
-    assert nb02.check_rnn_output_shapes(sol02.rnn_output_shapes)
+    assert nb02.check_generate_greedy(sol02.generate_greedy)
     assert nb02.check_last_real_state(sol02.last_real_state)
-    assert nb02.check_steps_after_convs(sol02.steps_after_convs)
+    assert nb02.check_f1_for_tag(sol02.f1_for_tag)
+
+
+def test_the_f1_reference_agrees_with_scikit_learn():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y_true, y_pred = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
+        want = f1_score(y_true, y_pred, zero_division=0.0)
+        assert abs(sol02.f1_for_tag(y_true, y_pred, 1) - want) < 1e-12
 
 
 def test_nb02_checks_catch_wrong_answers(capsys):
-    def one_state_for_all(cell, batch, time, features, units, return_sequences, return_state):
-        return sol02.rnn_output_shapes(
-            "gru", batch, time, features, units, return_sequences, return_state
-        )
+    def no_feedback(model, conditions, start_id, end_id, max_len):  # always reads the start id
+        prefix = np.full((len(conditions), 1), start_id)
+        step = np.asarray(model([np.asarray(conditions), prefix]))[:, -1].argmax(-1)
+        return np.repeat(np.where(step == end_id, 0, step)[:, None], max_len, axis=1)
 
-    assert not nb02.check_rnn_output_shapes(one_state_for_all)
+    def never_stops(model, conditions, start_id, end_id, max_len):  # keeps writing after <end>
+        out = sol02.generate_greedy(model, conditions, start_id, -1, max_len)
+        return out
+
+    for wrong in (no_feedback, never_stops):
+        assert not nb02.check_generate_greedy(wrong), wrong.__name__
 
     def last_column(states, ids):  # ignores the padding
         return np.asarray(states)[:, -1]
@@ -33,14 +45,20 @@ def test_nb02_checks_catch_wrong_answers(capsys):
 
     assert not nb02.check_last_real_state(off_by_one)
 
-    def floor_division(time, strides, padding):  # 'same' rounds up, not down
-        return time // math.prod(strides)
+    def accuracy(y_true, y_pred, tag):
+        return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
 
-    assert not nb02.check_steps_after_convs(floor_division)
+    def precision_only(y_true, y_pred, tag):
+        y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+        predicted = np.sum(y_pred == tag)
+        return float(np.sum((y_pred == tag) & (y_true == tag)) / predicted) if predicted else 0.0
+
+    for wrong in (accuracy, precision_only):
+        assert not nb02.check_f1_for_tag(wrong), wrong.__name__
 
     def todo(*args):
         raise NotImplementedError
 
-    assert not nb02.check_rnn_output_shapes(todo)
+    assert not nb02.check_generate_greedy(todo)
     out = capsys.readouterr().out
-    assert "not attempted" in out and "Keras returns" in out and "last real step" in out
+    assert "not attempted" in out and "Feed the whole prefix" in out and "last real step" in out

@@ -9,43 +9,54 @@ import numpy as np
 from course_lib.exercises import run_check
 
 
-def check_rnn_output_shapes(fn: Callable) -> bool:
-    """Exercise 1: check the output shapes of a Keras recurrent layer.
+class _CountingModel:
+    """A stand-in generator with known behaviour: next id = (last id + condition) % vocab.
 
-    ``fn(cell, batch, time, features, units, return_sequences, return_state)`` returns the list of
-    shapes (tuples) a Keras layer of that cell type returns: the output first, then each state when
-    ``return_state`` is True.
+    Called like a Keras model on ``[conditions (batch,), prefix (batch, time)]``, it returns
+    logits ``(batch, time, vocab)`` whose arg-max at every step follows that rule.
     """
 
+    def __init__(self, vocab: int) -> None:
+        self.vocab = vocab
+
+    def __call__(self, inputs: list, training: bool = False) -> np.ndarray:
+        conditions, prefix = (np.asarray(a) for a in inputs)
+        nxt = (prefix + conditions[:, None]) % self.vocab
+        return np.eye(self.vocab)[nxt] * 5.0
+
+
+def check_generate_greedy(fn: Callable) -> bool:
+    """Exercise 1: check a greedy one-to-many loop that feeds each output back in.
+
+    ``fn(model, conditions, start_id, end_id, max_len)`` runs ``model([conditions, prefix])``
+    (logits ``(batch, time, vocab)``) on the prefix generated so far, appends the arg-max of the
+    last step, and stops a row at ``end_id``; it returns ``(batch, max_len)`` ids with the end
+    marker and everything after it set to 0. The reference is ``decoding.generate_tokens`` at
+    temperature 0, on a stand-in model whose next id is (last id + condition) modulo the
+    vocabulary.
+    """
+    from course_lib.decoding import generate_tokens
+
     def check(fn: Callable) -> None:
-        import keras
+        for vocab, start, end, conditions, max_len in [
+            (7, 1, 5, [1, 2, 3, 6], 6),  # rows reach the end marker at different steps
+            (11, 2, 10, [4, 1], 9),
+            (5, 0, 4, [0], 3),  # condition 0: the start id forever, no end marker
+        ]:
+            model = _CountingModel(vocab)
+            conditions = np.array(conditions)
+            got = np.asarray(fn(model, conditions, start, end, max_len))
+            want = generate_tokens(model, conditions, start, end, max_len, temperature=0.0)
+            assert got.shape == want.shape, (
+                f"expected ids of shape {want.shape} (batch, max_len); got {got.shape}."
+            )
+            assert np.array_equal(got, want), (
+                f"with conditions {conditions.tolist()} the ids should be {want.tolist()}; got "
+                f"{got.tolist()}. Feed the whole prefix (start id, then every id written so far) "
+                "back into the model at each step, and set the end marker and what follows to 0."
+            )
 
-        from course_lib.models import recurrent_layer
-
-        rng = np.random.default_rng(303)
-        for cell in ("simple_rnn", "lstm", "gru"):
-            for return_sequences in (False, True):
-                for return_state in (False, True):
-                    batch, time, features, units = (int(v) for v in rng.integers(1, 7, size=4))
-                    layer = recurrent_layer(
-                        cell,
-                        units,
-                        name="check",
-                        return_sequences=return_sequences,
-                        return_state=return_state,
-                    )
-                    result = layer(keras.ops.zeros((batch, time, features)))
-                    result = result if return_state else [result]
-                    want = [tuple(int(d) for d in r.shape) for r in result]
-                    got = fn(cell, batch, time, features, units, return_sequences, return_state)
-                    got = [tuple(int(d) for d in shape) for shape in got]
-                    assert got == want, (
-                        f"{cell} with batch={batch}, time={time}, features={features}, "
-                        f"units={units}, return_sequences={return_sequences}, "
-                        f"return_state={return_state}: Keras returns {want}, you said {got}."
-                    )
-
-    return run_check("Exercise 1 (what a recurrent layer returns)", fn, check)
+    return run_check("Exercise 1 (feeding the outputs back)", fn, check)
 
 
 def check_last_real_state(fn: Callable) -> bool:
@@ -76,35 +87,34 @@ def check_last_real_state(fn: Callable) -> bool:
     return run_check("Exercise 2 (the state at the last real step)", fn, check)
 
 
-def check_steps_after_convs(fn: Callable) -> bool:
-    """Exercise 3: check the number of steps left after strided convolutions.
+def check_f1_for_tag(fn: Callable) -> bool:
+    """Exercise 3: check the F1 score of one tag.
 
-    ``fn(time, strides, padding)`` returns how many steps remain after a stack of ``Conv1D`` layers
-    with these strides, kernel size ``2 * stride`` and ``padding`` (``"same"`` or ``"valid"``), as
-    in ``models.build_conv_rnn_classifier_model``.
+    ``fn(y_true, y_pred, tag)`` takes integer tag arrays of any (equal) shape and returns the F1
+    score of ``tag``: the harmonic mean of its precision and recall, 0 when the tag is never
+    predicted correctly. The reference is ``course_lib.solutions.nb02.f1_for_tag``.
     """
+    from course_lib.solutions.nb02 import f1_for_tag
 
     def check(fn: Callable) -> None:
-        import keras
-
-        for time, strides, padding in [
-            (64, (4,), "same"),
-            (256, (4, 4), "same"),
-            (100, (3, 2), "same"),
-            (64, (4,), "valid"),
-            (257, (4, 4), "valid"),
-            (50, (2, 3, 2), "valid"),
-            (7, (), "same"),
-        ]:
-            steps = time
-            for stride in strides:
-                layer = keras.layers.Conv1D(1, 2 * stride, strides=stride, padding=padding)
-                steps = layer.compute_output_shape((None, steps, 1))[1]
-            got = fn(time, strides, padding)
-            assert int(got) == steps, (
-                f"time={time}, strides={strides}, padding={padding!r}: Keras keeps {steps} "
-                f"steps, you said {got}. 'same' keeps ceil(n / s); 'valid' keeps "
-                "floor((n - kernel) / s) + 1."
+        rng = np.random.default_rng(202)
+        cases = [
+            (np.array([0, 0, 1, 1, 0, 1]), np.array([0, 1, 1, 0, 0, 1]), 1),
+            (np.zeros((3, 4), int), np.zeros((3, 4), int), 1),  # the tag never occurs: 0
+            (np.array([1, 1, 0]), np.array([0, 0, 0]), 1),  # never predicted: 0
+        ]
+        for _ in range(5):  # a rare tag, as "inside" is in notebook 02
+            y_true = (rng.random((8, 30)) < 0.1).astype(int)
+            y_pred = np.where(rng.random((8, 30)) < 0.15, 1 - y_true, y_true)
+            cases.append((y_true, y_pred, 1))
+        cases.append((y_true, y_pred, 0))  # the frequent tag
+        for y_true, y_pred, tag in cases:
+            got = float(fn(y_true, y_pred, tag))
+            want = f1_for_tag(y_true, y_pred, tag)
+            assert abs(got - want) < 1e-9, (
+                f"F1 of tag {tag} should be {want:.4f}, got {got:.4f}: precision = correct "
+                f"{tag}s / predicted {tag}s, recall = correct {tag}s / true {tag}s, "
+                "F1 = 2 P R / (P + R), and 0 when there is no correct one."
             )
 
-    return run_check("Exercise 3 (steps left after strided convolutions)", fn, check)
+    return run_check("Exercise 3 (the F1 score of one tag)", fn, check)
