@@ -38,13 +38,13 @@ def check_generate_greedy(fn: Callable) -> bool:
     from course_lib.decoding import generate_tokens
 
     def check(fn: Callable) -> None:
-        for vocab, start, end, conditions, max_len in [
+        for vocab, start, end, rows, max_len in [
             (7, 1, 5, [1, 2, 3, 6], 6),  # rows reach the end marker at different steps
             (11, 2, 10, [4, 1], 9),
             (5, 0, 4, [0], 3),  # condition 0: the start id forever, no end marker
         ]:
             model = _CountingModel(vocab)
-            conditions = np.array(conditions)
+            conditions = np.array(rows)
             got = np.asarray(fn(model, conditions, start, end, max_len))
             want = generate_tokens(model, conditions, start, end, max_len, temperature=0.0)
             assert got.shape == want.shape, (
