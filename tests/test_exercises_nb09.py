@@ -9,44 +9,25 @@ from course_lib.solutions import nb09 as sol
 
 
 def test_solutions_pass():
-    assert nb09.check_attention_step(sol.attention_step)
+    assert nb09.check_doubly_stochastic_penalty(sol.doubly_stochastic_penalty)
     assert nb09.check_pooling_and_position(sol.global_average_pool, sol.same_after_shuffle)
     assert nb09.check_clipped_precision(sol.clipped_precision)
 
 
-def test_solution_matches_the_course_attention_layer():
-    import keras  # noqa: F401  (the layer needs Keras)
-
-    from course_lib.layers import BahdanauAttention
-
-    rng = np.random.default_rng(0)
-    h, regions = (
-        rng.normal(size=(2, 5)).astype("float32"),
-        rng.normal(size=(2, 9, 3)).astype("float32"),
-    )
-    layer = BahdanauAttention(4, name="att")
-    context, weights = layer(h[:, None], regions)
-    w_q = layer.query_dense.get_weights()[0]
-    w_k, b_k = layer.key_dense.get_weights()
-    v = layer.score_dense.get_weights()[0][:, 0]
-    ours_context, ours_weights = sol.attention_step(h, regions, w_q, w_k, b_k, v)
-    np.testing.assert_allclose(ours_weights, np.asarray(weights)[:, 0], atol=1e-5)
-    np.testing.assert_allclose(ours_context, np.asarray(context)[:, 0], atol=1e-5)
-
-
 def test_wrong_answers_fail():
-    def no_softmax(h, regions, w_query, w_key, b_key, v):  # normalises by the sum of scores
-        scores = np.tanh((h @ w_query)[:, None, :] + regions @ w_key + b_key) @ v
-        weights = np.abs(scores) / np.abs(scores).sum(axis=1, keepdims=True)
-        return np.einsum("br,brd->bd", weights, regions), weights
+    def over_regions(weights, lengths):  # sums each step over the regions: always 1
+        totals = np.asarray(weights).sum(axis=2)
+        return ((1 - totals) ** 2).sum(axis=1)
 
-    assert not nb09.check_attention_step(no_softmax)
+    def counts_padding(weights, lengths):  # ignores the lengths
+        return sol.doubly_stochastic_penalty(weights, np.full(len(lengths), weights.shape[1]))
 
-    def mean_context(h, regions, w_query, w_key, b_key, v):  # right weights, plain mean
-        _, weights = sol.attention_step(h, regions, w_query, w_key, b_key, v)
-        return regions.mean(axis=1), weights
+    def no_square(weights, lengths):
+        real = np.arange(weights.shape[1])[None, :] < np.asarray(lengths)[:, None]
+        return np.abs(1 - (weights * real[..., None]).sum(axis=1)).sum(axis=1)
 
-    assert not nb09.check_attention_step(mean_context)
+    for wrong in (over_regions, counts_padding, no_square):
+        assert not nb09.check_doubly_stochastic_penalty(wrong), wrong.__name__
 
     pool, shuffle = sol.global_average_pool, sol.same_after_shuffle
     check = nb09.check_pooling_and_position

@@ -10,56 +10,37 @@ import numpy as np
 from course_lib.exercises import run_check
 
 
-def _additive_attention(
-    h: np.ndarray,
-    regions: np.ndarray,
-    w_query: np.ndarray,
-    w_key: np.ndarray,
-    b_key: np.ndarray,
-    v: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.tanh((h @ w_query)[:, None, :] + regions @ w_key + b_key) @ v  # (batch, R)
-    scores = scores - scores.max(axis=1, keepdims=True)
-    weights = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    return (weights[..., None] * regions).sum(axis=1), weights
+def check_doubly_stochastic_penalty(fn: Callable) -> bool:
+    """Exercise 1: check the doubly stochastic penalty of Xu et al. (2015).
 
-
-def check_attention_step(fn: Callable) -> bool:
-    """Exercise 1: check one step of additive attention over image regions.
-
-    ``fn(h, regions, w_query, w_key, b_key, v)`` returns ``(context, weights)`` of additive
-    attention for one decoder step: ``h (batch, units)``, ``regions (batch, R, d)``, ``w_query
-    (units, a)``, ``w_key (d, a)``, ``b_key (a,)``, ``v (a,)``; ``weights (batch, R)`` and ``context
-    (batch, d)``.
+    ``fn(weights, lengths)`` takes attention weights ``(batch, steps, R)`` (each step's row sums
+    to 1 over the regions; steps at or after ``lengths[i]`` are padding and do not count) and
+    returns, per caption, ``sum_r (1 - sum_t weights[i, t, r])**2`` over its real steps, shape
+    ``(batch,)``. The reference is ``course_lib.solutions.nb09.doubly_stochastic_penalty``.
     """
+    from course_lib.solutions.nb09 import doubly_stochastic_penalty
 
     def check(fn: Callable) -> None:
         rng = np.random.default_rng(909)
-        for batch, units, regions_n, d, a in [(1, 3, 4, 2, 5), (3, 6, 16, 5, 4)]:
-            h = rng.normal(size=(batch, units))
-            regions = rng.normal(size=(batch, regions_n, d))
-            w_query, w_key = rng.normal(size=(units, a)), rng.normal(size=(d, a))
-            b_key, v = rng.normal(size=a), rng.normal(size=a) * 3
-            want_context, want_weights = _additive_attention(h, regions, w_query, w_key, b_key, v)
-            context, weights = fn(h, regions, w_query, w_key, b_key, v)
-            context, weights = np.asarray(context), np.asarray(weights)
-            assert weights.shape == (batch, regions_n), (
-                f"weights must have shape {(batch, regions_n)} (one per region); "
-                f"got {weights.shape}."
+        for batch, steps, regions in [(1, 4, 4), (3, 7, 16), (2, 5, 9)]:
+            weights = rng.dirichlet(np.full(regions, 0.5), size=(batch, steps))
+            lengths = rng.integers(1, steps + 1, size=batch)
+            weights[np.arange(steps)[None, :] >= lengths[:, None]] = 1.0 / regions  # padding
+            got = np.asarray(fn(weights, lengths), dtype=np.float64)
+            want = doubly_stochastic_penalty(weights, lengths)
+            assert got.shape == (batch,), f"expected one penalty per caption, shape {(batch,)}."
+            assert np.allclose(got, want, rtol=1e-9), (
+                f"penalties {np.round(got, 4)} should be {np.round(want, 4)}: sum each region's "
+                "weight over the caption's real steps (not over the regions, which always gives "
+                "1), subtract from 1, square, and add over the regions."
             )
-            assert context.shape == (batch, d), f"context must have shape {(batch, d)}."
-            assert np.allclose(weights.sum(axis=1), 1.0, atol=1e-6), (
-                "each row of weights must sum to 1: a softmax over the regions."
-            )
-            assert np.allclose(weights, want_weights, atol=1e-6), (
-                "the weights are off: score_r = v . tanh(h W_q + region_r W_k + b_k), then a "
-                "softmax over r."
-            )
-            assert np.allclose(context, want_context, atol=1e-6), (
-                "the weights are right but the context is not: sum_r weight_r * region_r."
-            )
+        # attention that visits every region exactly once in total costs nothing
+        eye = np.eye(5)[None]
+        assert np.allclose(np.asarray(fn(eye, np.array([5]))), 0.0), (
+            "a caption of 5 steps that looks at each of 5 regions once must have penalty 0."
+        )
 
-    return run_check("Exercise 1 (one attention step over image regions)", fn, check)
+    return run_check("Exercise 1 (the doubly stochastic penalty)", fn, check)
 
 
 def check_pooling_and_position(global_average_pool: Callable, same_after_shuffle: Callable) -> bool:

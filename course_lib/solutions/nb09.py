@@ -7,14 +7,12 @@ from collections import Counter
 import numpy as np
 
 
-def attention_step(h, regions, w_query, w_key, b_key, v):
-    """Exercise 1: additive attention of one decoder state over the image regions."""
-    hidden = np.tanh((h @ w_query)[:, None, :] + regions @ w_key + b_key)  # (batch, R, a)
-    scores = hidden @ v  # (batch, R)
-    scores = scores - scores.max(axis=1, keepdims=True)  # a stable softmax
-    weights = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    context = np.einsum("br,brd->bd", weights, regions)
-    return context, weights
+def doubly_stochastic_penalty(weights, lengths):
+    """Exercise 1: sum_r (1 - sum_t alpha_tr)^2 per caption, over its real steps only."""
+    weights = np.asarray(weights, dtype=np.float64)
+    real = np.arange(weights.shape[1])[None, :] < np.asarray(lengths)[:, None]  # (batch, steps)
+    totals = (weights * real[..., None]).sum(axis=1)  # (batch, R): each region over the caption
+    return ((1.0 - totals) ** 2).sum(axis=1)
 
 
 def global_average_pool(regions):
