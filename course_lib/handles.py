@@ -239,8 +239,9 @@ class Seq2SeqHandles:
         bridges: one ``Concatenate`` per decoder state, joining the two directions' states.
         target_embedding, target_dropout: the target side's embedding and its dropout.
         decoder: the decoder's recurrent layer.
-        attention, attentional: the attention layer and the ``tanh`` layer after it, or None
-            without attention.
+        attention: the attention layer, or None without attention.
+        attentional: the ``tanh`` layer before the output layer (reading ``[s_t; c_t]`` with
+            attention, ``s_t`` without).
         output_dropout, logits: the dropout before the output layer, and the output layer.
     """
 
@@ -296,7 +297,7 @@ def seq2seq_handles(model: keras.Model) -> Seq2SeqHandles:
         target_dropout=model.get_layer(TARGET_DROPOUT),
         decoder=model.get_layer(DECODER),
         attention=model.get_layer(ATTENTION) if attention else None,
-        attentional=model.get_layer(ATTENTIONAL) if attention else None,
+        attentional=model.get_layer(ATTENTIONAL),
         output_dropout=model.get_layer(OUTPUT_DROPOUT),
         logits=model.get_layer(LOGITS),
     )

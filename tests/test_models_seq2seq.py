@@ -306,8 +306,18 @@ def test_train_seq2seq_from_config_saves_and_reuses(monkeypatch, tmp_path, capsy
         loaded([source[:4], previous[:4]]), model([source[:4], previous[:4]])
     )
     record = json.loads(saving.reuse_path(first, "rev").with_suffix(".json").read_text())
-    recorded = {"arrays", "vocab_sizes", "attention", "units", "epochs", *values}
+    recorded = {"arrays", "vocab_sizes", "attention", "units", "epochs", "output_layers", *values}
     assert set(record["settings"]) == recorded
+    # a record from before every decoder had its tanh layer (no "output_layers"): trained again
+    path = saving.reuse_path(first, "rev").with_suffix(".json")
+    old = dict(
+        record, settings={k: v for k, v in record["settings"].items() if k != "output_layers"}
+    )
+    path.write_text(json.dumps(old))
+    _, retrained = models.train_seq2seq_from_config(
+        appendix, *args, **kw, name="rev", load_from=["08_first"]
+    )
+    assert retrained is not None
     # another learning rate: trained again, not loaded
     faster = Config("08_appendix", "quick", 4, dict(values, fit_verbose=0, learning_rate=1e-3))
     _, fitted = models.train_seq2seq_from_config(
@@ -316,3 +326,14 @@ def test_train_seq2seq_from_config_saves_and_reuses(monkeypatch, tmp_path, capsy
     assert fitted is not None
     with pytest.raises(ValueError, match="load_from"):
         models.train_seq2seq_from_config(first, *args, **kw, load_from=["08_first"])
+
+
+def test_models_with_and_without_attention_share_the_output_layers():
+    # the tanh layer before the logits is in every model: without attention it reads s_t alone
+    shapes = {}
+    for attention in ("none", "bahdanau", "luong"):
+        model = models.build_seq2seq_model(20, 15, units=6, embedding_dim=4, attention=attention)
+        layer = model.get_layer("attentional")
+        shapes[attention] = layer.kernel.shape
+        assert layer.activation is keras.activations.tanh
+    assert shapes["none"] == (12, 12) and shapes["bahdanau"] == shapes["luong"] == (24, 12)

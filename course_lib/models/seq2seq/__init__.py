@@ -9,7 +9,8 @@ all available here (and as ``course_lib.models.<name>``):
   With attention, each decoder output also looks at every encoder output (``course_lib.layers``),
   and ``[decoder output, context]`` goes through a ``tanh`` layer (Luong et al.'s "attentional
   hidden state") before the output layer. Without attention the decoder sees the source only
-  through its initial state: the fixed-length bottleneck. Also ``build_encoder_classifier_model``
+  through its initial state (the fixed-length bottleneck), and the same ``tanh`` layer reads the
+  decoder output alone, so the two differ only in attention. Also ``build_encoder_classifier_model``
   (the same encoder with a classification head) and ``teacher_forcing_arrays``.
 - ``inference``: ``Seq2SeqInference(model)``, built from a trained model's layers
   (``handles.seq2seq_handles``, which also works on a loaded model): an encoder model, a one-step
@@ -25,7 +26,7 @@ all available here (and as ``course_lib.models.<name>``):
 Layer names (constants of ``course_lib.handles``): ``source_embedding``, ``encoder`` (a
 ``Bidirectional`` wrapper, the top one when the encoder is stacked; the ones below it are
 ``encoder_1``, ``encoder_2``, ...), ``bridge_<i>``, ``target_embedding``, ``decoder``,
-``attention`` and ``attentional`` (with attention only), ``logits``. Ids: 0 is padding
+``attention`` (with attention only), ``attentional``, ``logits``. Ids: 0 is padding
 (masked); the start and end ids are the caller's (e.g. ``TokenVocabulary.START`` / ``END``).
 """
 

@@ -117,9 +117,9 @@ def build_seq2seq_model(
             cell, 2 * units, name=names.DECODER, return_sequences=True, return_state=True
         ),
         attention=attention_layer,
-        attentional=None
-        if attention_layer is None
-        else keras.layers.Dense(2 * units, activation="tanh", name=names.ATTENTIONAL),
+        # every model has the tanh layer before the logits (with attention it reads [s_t; c_t],
+        # without it s_t alone), so models with and without attention differ only in attention
+        attentional=keras.layers.Dense(2 * units, activation="tanh", name=names.ATTENTIONAL),
         output_dropout=keras.layers.Dropout(dropout, name=names.OUTPUT_DROPOUT),
         logits=keras.layers.Dense(target_vocab_size, dtype=OUTPUT_DTYPE, name=names.LOGITS),
     )
@@ -152,8 +152,8 @@ def _decode(
     weights = None
     if layers.attention is not None:
         context, weights = layers.attention(outputs, encoder_outputs, mask=source_mask)
-        joined = keras.layers.Concatenate(name="attention_concat")([outputs, context])
-        outputs = layers.attentional(joined)
+        outputs = keras.layers.Concatenate(name="attention_concat")([outputs, context])
+    outputs = layers.attentional(outputs)
     logits = layers.logits(layers.output_dropout(outputs))
     return logits, new_states, weights
 

@@ -186,6 +186,9 @@ def train_seq2seq_from_config(
         model = train()
         return model, fits[0]
     settings = dict(
+        # models saved before every decoder had the tanh layer before the logits (2026-12-07)
+        # have no such entry in their record, so they are trained again rather than loaded
+        output_layers="tanh, then logits",
         arrays=[source, previous, target],
         vocab_sizes=[source_vocab_size, target_vocab_size],
         attention=attention,
