@@ -30,6 +30,7 @@ from keras import ops
 from course_lib._args import choice, positive_int
 
 __all__ = [
+    "AttentionPooling",
     "BahdanauAttention",
     "LuongAttention",
     "LUONG_SCORES",
@@ -94,6 +95,61 @@ class _Attention(keras.layers.Layer):
     ) -> tuple[tuple[int | None, ...], tuple[int | None, ...]]:
         batch, tq = query_shape[0], query_shape[1]
         return (batch, tq, values_shape[-1]), (batch, tq, values_shape[1])
+
+
+@keras.saving.register_keras_serializable(package="course_lib")
+class AttentionPooling(keras.layers.Layer):
+    """A sequence summarised by attention: a learned score per position, a softmax over time.
+
+    ``score_j = v^T tanh(h_j W + b)``, ``alpha = softmax(score)`` over the real (unmasked)
+    positions, and the summary is ``sum_j alpha_j h_j``: additive attention whose query is a
+    learned constant, so the layer learns which positions matter for the task instead of
+    weighting them all equally, as a mean does.
+
+    Args:
+        units: size of the hidden layer of the score.
+
+    Call args:
+        values: ``(batch, time, features)``; a Keras mask (e.g. from ``Embedding(mask_zero=True)``
+            through a recurrent layer) or ``mask=`` marks the real positions.
+
+    Returns:
+        ``(summary (batch, features), weights (batch, time))``; padded positions get weight 0.
+    """
+
+    def __init__(self, units: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.units = positive_int(units, "units")
+        self.supports_masking = True
+        self.hidden = keras.layers.Dense(self.units, activation="tanh", name="hidden")
+        self.score = keras.layers.Dense(1, use_bias=False, name="score")
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        """Create the score's weights for ``features`` inputs."""
+        self.hidden.build(input_shape)
+        self.score.build((*input_shape[:-1], self.units))
+        self.built = True
+
+    def call(self, values: Any, mask: Any = None) -> tuple[Any, Any]:
+        """The summary ``(batch, features)`` and the weights ``(batch, time)``."""
+        scores = self.score(self.hidden(values))[..., 0]  # (batch, time)
+        weights = _softmax_weights(ops.expand_dims(scores, 1), mask)[:, 0]
+        summary = ops.sum(ops.expand_dims(weights, -1) * ops.cast(values, weights.dtype), axis=1)
+        return summary, weights
+
+    def compute_mask(self, values: Any, mask: Any = None) -> list[Any]:
+        """No mask on either output: the summary has no time axis left to mask."""
+        return [None, None]
+
+    def compute_output_shape(
+        self, input_shape: tuple[int | None, ...]
+    ) -> tuple[tuple[int | None, ...], tuple[int | None, ...]]:
+        """``(batch, features)`` and ``(batch, time)``."""
+        return (input_shape[0], input_shape[-1]), (input_shape[0], input_shape[1])
+
+    def get_config(self) -> dict[str, Any]:
+        """The layer's settings, for saving."""
+        return {**super().get_config(), "units": self.units}
 
 
 @keras.saving.register_keras_serializable(package="course_lib")

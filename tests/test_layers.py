@@ -159,3 +159,26 @@ def test_masking_in_float16_and_float32(inputs, dtype, make):
     assert np.isfinite(weights).all() and np.isfinite(np.asarray(context, np.float32)).all()
     assert np.all(weights[1, :, 4:] == 0.0) and np.all(weights[2, :, 1:] == 0.0)
     np.testing.assert_allclose(weights[1:].sum(-1), 1.0, atol=2e-3)
+
+
+def test_attention_pooling_weights_real_positions_only_and_sum_to_one():
+    from course_lib.layers import AttentionPooling
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(3, 6, 4)).astype("float32")
+    mask = np.array([[1, 1, 1, 0, 0, 0], [1] * 6, [1, 0, 0, 0, 0, 0]], dtype=bool)
+    layer = AttentionPooling(5)
+    summary, weights = (np.asarray(a) for a in layer(values, mask=mask))
+    assert summary.shape == (3, 4) and weights.shape == (3, 6)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)
+    assert np.all(weights[~mask] == 0)
+    np.testing.assert_allclose(weights[2, 0], 1.0)  # one real position takes all the weight
+    np.testing.assert_allclose(summary, np.einsum("bt,btf->bf", weights, values), atol=1e-5)
+    # the weights come from the learned score: v^T tanh(h W + b), softmax over the real steps
+    w, b = layer.hidden.get_weights()
+    (v,) = layer.score.get_weights()
+    scores = (np.tanh(values @ w + b) @ v)[..., 0]
+    want = np.where(mask, np.exp(scores - scores.max(1, keepdims=True)), 0)
+    np.testing.assert_allclose(weights, want / want.sum(1, keepdims=True), atol=1e-5)
+    with pytest.raises(ValueError, match="units"):
+        AttentionPooling(0)

@@ -337,3 +337,19 @@ def test_models_with_and_without_attention_share_the_output_layers():
         shapes[attention] = layer.kernel.shape
         assert layer.activation is keras.activations.tanh
     assert shapes["none"] == (12, 12) and shapes["bahdanau"] == shapes["luong"] == (24, 12)
+
+
+def test_encoder_classifier_pools_by_attention_over_real_positions():
+    keras.utils.set_random_seed(3)
+    seq2seq = models.build_seq2seq_model(12, 9, units=4, embedding_dim=3)
+    classifier = models.build_encoder_classifier_model(seq2seq, 5, pooling="attention")
+    source = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 2]], dtype="int32")
+    assert classifier(source).shape == (2, 5)
+    weights = models.pooling_weights(classifier, source)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-6)
+    assert np.all(weights[0, 3:] == 0)
+    mean = models.build_encoder_classifier_model(seq2seq, 5)
+    with pytest.raises(ValueError, match="no attention weights"):
+        models.pooling_weights(mean, source)
+    with pytest.raises(ValueError, match="pooling"):
+        models.build_encoder_classifier_model(seq2seq, 5, pooling="max")

@@ -34,6 +34,7 @@ from course_lib.models.seq2seq.builders import (
     ATTENTION_TYPES,
     build_encoder_classifier_model,
     build_seq2seq_model,
+    pooling_weights,
     teacher_forcing_arrays,
 )
 from course_lib.models.seq2seq.inference import Seq2SeqInference
@@ -45,6 +46,7 @@ __all__ = [
     "build_seq2seq_model",
     "Seq2SeqInference",
     "build_encoder_classifier_model",
+    "pooling_weights",
     "teacher_forcing_arrays",
     "train_seq2seq",
     "train_seq2seq_from_config",

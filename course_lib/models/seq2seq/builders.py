@@ -14,9 +14,9 @@ import numpy as np
 from keras import ops
 
 from course_lib import handles as names
-from course_lib._args import positive_int
+from course_lib._args import choice, positive_int
 from course_lib.handles import Seq2SeqHandles, seq2seq_handles
-from course_lib.layers import BahdanauAttention, LuongAttention
+from course_lib.layers import AttentionPooling, BahdanauAttention, LuongAttention
 from course_lib.models.recurrent import OUTPUT_DTYPE, recurrent_layer
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
 ]
 
 ATTENTION_TYPES = ("none", "bahdanau", "luong")
+POOLINGS = ("mean", "attention")
+POOLING_LAYER = "attention_pooling"
 _CELLS = ("lstm", "gru")
 
 
@@ -159,7 +161,10 @@ def _decode(
 
 
 def build_encoder_classifier_model(
-    seq2seq_model: keras.Model, num_classes: int, trainable_encoder: bool = False
+    seq2seq_model: keras.Model,
+    num_classes: int,
+    trainable_encoder: bool = False,
+    pooling: str = "mean",
 ) -> keras.Model:
     """A sequence classifier on the encoder of a seq2seq model.
 
@@ -173,17 +178,27 @@ def build_encoder_classifier_model(
         seq2seq_model: a model from ``build_seq2seq_model`` (trained or not).
         num_classes: number of classes.
         trainable_encoder: whether training the classifier may change the encoder.
+        pooling: ``"mean"``, the average of the encoder outputs over the real positions, or
+            ``"attention"``, a weighted average with weights learned for the task
+            (``layers.AttentionPooling``, layer ``"attention_pooling"``).
 
     Returns:
         A model ``source (batch, Ts) int -> logits (batch, num_classes)``.
+
+    Raises:
+        ValueError: for a bad ``num_classes`` or ``pooling``.
     """
     num_classes = positive_int(num_classes, "num_classes")
+    pooling = choice(pooling, "pooling", POOLINGS)
     layers = seq2seq_handles(seq2seq_model)
     for layer in (layers.source_embedding, *layers.lower_encoders, layers.encoder):
         layer.trainable = bool(trainable_encoder)
     source = keras.Input(shape=(None,), dtype="int32", name="source")
     outputs, _, _ = _encode(layers, source)
-    summary = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(outputs)  # uses the mask
+    if pooling == "mean":
+        summary = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(outputs)  # masked
+    else:
+        summary, _ = AttentionPooling(outputs.shape[-1] // 2, name=POOLING_LAYER)(outputs)
     logits = keras.layers.Dense(num_classes, dtype=OUTPUT_DTYPE, name="class_logits")(summary)
     return keras.Model(source, logits, name="encoder_classifier")
 
@@ -208,3 +223,26 @@ def teacher_forcing_arrays(
     previous = vocab.encode_batch(sequences, max_len=max_len, add_start=True)
     target = vocab.encode_batch(sequences, max_len=previous.shape[1], add_end=True)
     return previous, target
+
+
+def pooling_weights(classifier: keras.Model, source: np.ndarray) -> np.ndarray:
+    """The attention-pooling weights of an encoder classifier: where it looked in each input.
+
+    Args:
+        classifier: from ``build_encoder_classifier_model(..., pooling="attention")``.
+        source: int ids ``(batch, Ts)``.
+
+    Returns:
+        float32 ``(batch, Ts)``: each row sums to 1 over the real positions; padding gets 0.
+
+    Raises:
+        ValueError: if the classifier does not pool by attention.
+    """
+    names = [layer.name for layer in classifier.layers]
+    if POOLING_LAYER not in names:
+        raise ValueError(
+            "this classifier averages its encoder outputs; it has no attention weights."
+        )
+    pooling = classifier.get_layer(POOLING_LAYER)
+    weights = keras.Model(classifier.input, pooling.output[1])
+    return np.asarray(weights(np.asarray(source, dtype="int32")), dtype="float32")
