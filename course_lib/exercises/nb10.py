@@ -10,7 +10,7 @@ import numpy as np
 from course_lib.decoding.ctc import (
     bigram_lm,
     ctc_collapse,
-    ctc_min_frames,
+    ctc_forward_loss,
     ctc_prefix_beam_step,
 )
 from course_lib.exercises import run_check
@@ -49,19 +49,46 @@ def check_collapse(fn: Callable) -> bool:
     return run_check("Exercise 1 (the collapsing rule)", fn, check)
 
 
-def check_min_frames(fn: Callable) -> bool:
-    """Exercise 2: ``fn(text)`` returns the fewest frames a CTC alignment of ``text`` needs."""
+def check_ctc_backward(fn: Callable) -> bool:
+    """Exercise 2: ``fn(log_probs, labels)`` returns the log of the backward variable beta.
+
+    ``beta[t, s]`` is the total probability of the partial alignments that sit on the extended
+    symbol ``y'_s`` at frame ``t`` (its probability at that frame included) and read the rest of
+    the extended transcript by the last frame; shape ``(frames, 2 * len(labels) + 1)``, ``-inf``
+    where no such alignment exists. The reference is
+    ``course_lib.solutions.nb10.ctc_backward_log``; the check also requires
+    ``beta[0, 0] (+) beta[0, 1] = log p(y | x)``, the forward algorithm's total
+    (``ctc.ctc_forward_loss``).
+    """
+    from course_lib.solutions.nb10 import ctc_backward_log
 
     def check(fn: Callable) -> None:
-        for text in ["cat", "three", "hello", "aaa", "a", "bookkeeper", "seven seven"]:
-            want = ctc_min_frames([ord(c) for c in text])
-            got = fn(text)
-            assert int(got) == want, (
-                f"{text!r} needs {want} frames, not {got}: one frame per character, plus a "
-                "blank wherever the same character appears twice in a row."
+        rng = np.random.default_rng(1010)
+        for frames, classes, labels in [(6, 4, [1, 2]), (7, 3, [1, 1]), (9, 5, [2, 3, 3, 1]),
+                                        (3, 3, [2])]:  # fmt: skip
+            logits = rng.normal(size=(frames, classes))
+            lp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+            got = np.asarray(fn(lp, labels), dtype=np.float64)
+            want = ctc_backward_log(lp, labels)
+            assert got.shape == want.shape, (
+                f"beta must be (frames, 2 * len(labels) + 1) = {want.shape}; got {got.shape}."
+            )
+            finite = np.isfinite(want)
+            assert np.array_equal(np.isfinite(got), finite) and np.allclose(
+                got[finite], want[finite], atol=1e-9
+            ), (
+                f"beta is off for labels {labels}: start from the last frame (beta = p_T of the "
+                "last label or the final blank, -inf elsewhere), then go back: a state can come "
+                "from itself, the next state, or skip the next blank, but only between two "
+                "different labels."
+            )
+            total = np.logaddexp(got[0, 0], got[0, 1])
+            assert abs(total + ctc_forward_loss(lp, labels)) < 1e-9, (
+                "beta[0, 0] and beta[0, 1] must add up to p(y | x), as the forward algorithm's "
+                "alpha does at the last frame."
             )
 
-    return run_check("Exercise 2 (how many frames a transcript needs)", fn, check)
+    return run_check("Exercise 2 (the backward variable)", fn, check)
 
 
 def _possible(beams: dict) -> dict:

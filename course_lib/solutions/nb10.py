@@ -15,9 +15,25 @@ def collapse(frame_labels):
     return out
 
 
-def min_frames(text):
-    """Exercise 2: one frame per character plus one blank between equal neighbours."""
-    return len(text) + sum(a == b for a, b in zip(text, text[1:]))
+def ctc_backward_log(log_probs, labels, blank=0):
+    """Exercise 2: log beta, the forward recursion run from the last frame backwards."""
+    ext = [blank]
+    for label in labels:
+        ext += [label, blank]
+    frames, states = len(log_probs), len(ext)
+    beta = np.full((frames, states), -np.inf)
+    beta[-1, -1] = log_probs[-1, ext[-1]]  # the final blank ...
+    if states > 1:
+        beta[-1, -2] = log_probs[-1, ext[-2]]  # ... or the last label
+    for t in range(frames - 2, -1, -1):
+        for s in range(states):
+            terms = [beta[t + 1, s]]  # stay
+            if s + 1 < states:
+                terms.append(beta[t + 1, s + 1])  # move on
+            if s + 2 < states and ext[s] != blank and ext[s] != ext[s + 2]:
+                terms.append(beta[t + 1, s + 2])  # skip a blank between different labels
+            beta[t, s] = np.logaddexp.reduce(terms) + log_probs[t, ext[s]]
+    return beta
 
 
 def prefix_beam_step(beams, frame_log_probs):
