@@ -56,11 +56,11 @@ def check_ctc_backward(fn: Callable) -> bool:
     symbol ``y'_s`` at frame ``t`` (its probability at that frame included) and read the rest of
     the extended transcript by the last frame; shape ``(frames, 2 * len(labels) + 1)``, ``-inf``
     where no such alignment exists. The reference is
-    ``course_lib.solutions.nb10.ctc_backward_log``; the check also requires
+    ``course_lib.solutions.nb10.ctc_backward``; the check also requires
     ``beta[0, 0] (+) beta[0, 1] = log p(y | x)``, the forward algorithm's total
     (``ctc.ctc_forward_loss``).
     """
-    from course_lib.solutions.nb10 import ctc_backward_log
+    from course_lib.solutions.nb10 import ctc_backward
 
     def check(fn: Callable) -> None:
         rng = np.random.default_rng(1010)
@@ -69,7 +69,7 @@ def check_ctc_backward(fn: Callable) -> bool:
             logits = rng.normal(size=(frames, classes))
             lp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
             got = np.asarray(fn(lp, labels), dtype=np.float64)
-            want = ctc_backward_log(lp, labels)
+            want = ctc_backward(lp, labels)
             assert got.shape == want.shape, (
                 f"beta must be (frames, 2 * len(labels) + 1) = {want.shape}; got {got.shape}."
             )
