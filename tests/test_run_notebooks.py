@@ -160,6 +160,25 @@ def test_progress_prints_plainly_in_a_log(capsys):
     assert lines[1] == "[1/1] 03_lstm_gates: pass in 2.0 s" and "\r" not in lines[0]
 
 
+def _kernel_pids():
+    """The process ids of the ipykernel processes that are children of this process."""
+    import os
+
+    pids = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                line = cmd.read()
+        except OSError:
+            continue
+        if parent == os.getpid() and b"ipykernel" in line:
+            pids.add(int(entry))
+    return pids
+
+
 def test_run_one_executes_a_notebook_quietly(tmp_path, capfd):
     import nbformat
 
@@ -169,8 +188,10 @@ def test_run_one_executes_a_notebook_quietly(tmp_path, capfd):
     ]
     path = tmp_path / "00_tiny.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    before = _kernel_pids()
     row = run_one(path, tmp_path / "out", "quick", cell_timeout=60)
     assert row["passed"] and row["error"] is None
+    assert _kernel_pids() <= before, "run_one left its kernel running"
     executed = nbformat.read(tmp_path / "out" / "00_tiny.ipynb", as_version=4)
     texts = [o["text"] for o in executed.cells[1].outputs]
     assert texts == ["out\n", "err\n"]

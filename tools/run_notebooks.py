@@ -168,6 +168,11 @@ def run_one(
                 continue
         break
     seconds = time.perf_counter() - start
+    # nbclient shuts down only the kernels it started itself; this one came with our own
+    # KernelManager, so stop it here, or every notebook (every seed of a sweep) leaves a live
+    # kernel, about 1 GB with TensorFlow loaded, behind
+    if client.km is not None and client.km.has_kernel:
+        client.km.shutdown_kernel(now=True)
     kernel_log.close()
     sockets.cleanup()
     if error is not None and not cell_failed:
