@@ -129,6 +129,23 @@ def test_notebook_hash_follows_the_code_and_not_the_prose(tmp_path):
     assert write("# A lecture", "x = 2") != first  # a run of other code does not
 
 
+def test_notebook_hash_follows_the_settings_file(tmp_path):
+    import nbformat
+
+    path = tmp_path / "notebooks" / "01_x.ipynb"
+    path.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(nb, path)
+    alone = notebook_hash(path)
+    settings = tmp_path / "course_lib" / "settings" / "nb01_x.py"
+    settings.parent.mkdir(parents=True)
+    settings.write_text("QUICK = dict(epochs=8)\n")
+    eight = notebook_hash(path)
+    settings.write_text("QUICK = dict(epochs=10)\n")
+    assert len({alone, eight, notebook_hash(path)}) == 3  # a run with other settings is not reused
+
+
 def test_load_sweep_keeps_only_runs_of_the_current_code(tmp_path):
     for seed, digest in ((1, "new"), (2, "old")):
         path = tmp_path / "quick" / "01_x" / f"seed{seed}.json"

@@ -245,12 +245,17 @@ def write_summary(rows: list[dict], out_dir: Path) -> str:
 
 
 def notebook_hash(path: Path) -> str:
-    """A short hash of a notebook's code cells: a sweep reuses runs of notebooks whose code is
-    unchanged (edits to the prose do not change what a run measures)."""
+    """A short hash of a notebook's code cells and of its settings file: a sweep reuses runs of
+    notebooks whose code and settings are unchanged (edits to the prose do not change what a run
+    measures; a new setting, e.g. more epochs, does). The settings file is
+    ``course_lib/settings/nb<notebook>.py`` beside the notebooks' folder, when there is one."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     text = "\n\x00".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    settings = path.parent.parent / "course_lib" / "settings" / f"nb{path.stem}.py"
+    if settings.is_file():
+        text += "\n\x01" + settings.read_text()
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
