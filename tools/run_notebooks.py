@@ -376,8 +376,9 @@ def _seed_ranges(seeds: list[int]) -> str:
 SWEEP_HEADER = """# Seed sweep: every learning check over many seeds
 
 Written by `make seeds` (`tools/run_notebooks.py --seeds`) from the runs saved under
-`build/seeds/`, keeping only runs of each notebook's code as it is now (a change to a code cell
-makes the next sweep run that notebook again; prose does not); rerun it to regenerate this file.
+`build/seeds/`, keeping only runs of each notebook's code and settings as they are now (a change
+to a code cell or to the notebook's settings file makes the next sweep run that notebook again;
+prose does not); rerun it to regenerate this file.
 Each row is one `check(...)` of a
 notebook: its threshold, on how many seeds it passed, the seed where it came closest to failing
 (or failed) and the margin there, in the check's own units, and, where the notebook gives it, a
