@@ -94,30 +94,19 @@ def plot_bidirectional_leak(steps: int = 5, t: int = 2, ax: Axes | None = None) 
     leak = "tab:red"
     dx, shift = 1.8, 0.3
     x_t, x_next = dx * (t - 1), dx * t
-    ax.add_patch(
-        FancyBboxPatch(
-            (x_next - 0.42, -0.32),
-            0.84,
-            0.64,
-            boxstyle="round,pad=0.04",
-            fill=False,
-            edgecolor=leak,
-            lw=2.2,
-            gid="leak",
+    for corner in ((x_next - 0.42, -0.32), (x_t - 0.42, 3.68)):  # the input x_(t+1), output y_t
+        ax.add_patch(
+            FancyBboxPatch(
+                corner,
+                0.84,
+                0.64,
+                boxstyle="round,pad=0.04",
+                fill=False,
+                edgecolor=leak,
+                lw=2.2,
+                gid="leak",
+            )
         )
-    )
-    ax.add_patch(
-        FancyBboxPatch(
-            (x_t - 0.42, 3.68),
-            0.84,
-            0.64,
-            boxstyle="round,pad=0.04",
-            fill=False,
-            edgecolor=leak,
-            lw=2.2,
-            gid="leak",
-        )
-    )
     for start, end in (
         ((x_next + shift, 0.3), (x_next + shift, 2.3)),  # x_(t+1) into the backward chain
         ((x_next + shift - 0.4, 2.6), (x_t + shift + 0.4, 2.6)),  # one step back, to t

@@ -464,6 +464,14 @@ def plot_masking(
     return ax
 
 
+def _step_io(ax: Axes, x: float, token_in: str, token_out: str, width: float) -> None:
+    """One decoder step's input box below its state and output box above, with both links."""
+    _box(ax, (x, 0.0), token_in, SHAPE_COLOURS["input"], size=(width, 0.4), fontsize=8)
+    _box(ax, (x, 2.4), token_out, SHAPE_COLOURS["output"], size=(width, 0.4), fontsize=8)
+    _link(ax, (x, 0.2), (x, 0.97))
+    _link(ax, (x, 1.43), (x, 2.2))
+
+
 def plot_generator_feedback(
     tokens: Sequence[str] = ("N", "o", "w", "a", "k"),
     condition: str = "Polish",
@@ -500,18 +508,7 @@ def plot_generator_feedback(
     )
     ax.text(-0.72, 1.45, "$h_0$", ha="center", fontsize=9, color="tab:purple")
     for t, x in enumerate(xs):
-        _box(ax, (x, 0.0), inputs[t], SHAPE_COLOURS["input"], size=(0.75, 0.4), fontsize=8)
-        _box(ax, (x, 2.4), outputs[t], SHAPE_COLOURS["output"], size=(0.75, 0.4), fontsize=8)
-        ax.add_patch(
-            FancyArrowPatch(
-                (x, 0.2), (x, 0.97), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
-            )
-        )
-        ax.add_patch(
-            FancyArrowPatch(
-                (x, 1.43), (x, 2.2), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
-            )
-        )
+        _step_io(ax, x, inputs[t], outputs[t], width=0.75)
         if t + 1 < n:  # the output of step t is the input of step t + 1
             ax.add_patch(
                 FancyArrowPatch(
@@ -592,18 +589,7 @@ def plot_handover(
         color="tab:purple",
     )
     for t, x in enumerate(dec):
-        _box(ax, (x, 0.0), inputs[t], SHAPE_COLOURS["input"], size=(0.8, 0.4), fontsize=8)
-        _box(ax, (x, 2.4), outputs[t], SHAPE_COLOURS["output"], size=(0.8, 0.4), fontsize=8)
-        ax.add_patch(
-            FancyArrowPatch(
-                (x, 0.2), (x, 0.97), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
-            )
-        )
-        ax.add_patch(
-            FancyArrowPatch(
-                (x, 1.43), (x, 2.2), arrowstyle="-|>", mutation_scale=9, color="0.3", lw=1.0
-            )
-        )
+        _step_io(ax, x, inputs[t], outputs[t], width=0.8)
     ax.text(enc[len(enc) // 2], -0.55, "encoder (outputs unused)", ha="center", fontsize=9)
     ax.text(
         dec[len(dec) // 2], -0.55, "decoder (teacher forcing in training)", ha="center", fontsize=9
